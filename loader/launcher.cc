@@ -1,0 +1,183 @@
+#include "launcher.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <string>
+
+#include "exec_env.h"
+#include "exit_codes.h"
+#include "stats.h"
+
+extern char** environ;
+
+namespace interpose::loader {
+
+namespace {
+
+pid_t g_child = -1;
+
+// Signals sent to the launcher go to the program.  Those a terminal generates
+// (si_code SI_KERNEL) already reached it: the program is in the same process
+// group, so forwarding them would deliver them twice.
+void forward_signal(int sig, siginfo_t* info, void*) {
+  if (g_child > 0 && (info == nullptr || info->si_code <= 0)) kill(g_child, sig);
+}
+
+void install_forwarding() {
+  struct sigaction sa {};
+  sa.sa_sigaction = forward_signal;
+  sa.sa_flags = SA_SIGINFO | SA_RESTART;
+  sigemptyset(&sa.sa_mask);
+  for (int sig : {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGALRM, SIGWINCH, SIGCONT})
+    sigaction(sig, &sa, nullptr);
+}
+
+struct Arena {
+  int fd = -1;
+  arena::Header* header = nullptr;
+  size_t size = 0;
+};
+
+bool create_arena(const arena::Config& config, Arena* out, std::string* error) {
+  const uint32_t capacity = arena::kDefaultBlockCapacity;
+  out->size = arena::total_size(capacity);
+  out->fd = memfd_create("interpose-arena", MFD_CLOEXEC);
+  if (out->fd < 0 || ftruncate(out->fd, static_cast<off_t>(out->size)) != 0) {
+    *error = std::string("cannot create the shared arena: ") + strerror(errno);
+    return false;
+  }
+  void* m = mmap(nullptr, out->size, PROT_READ | PROT_WRITE, MAP_SHARED, out->fd, 0);
+  if (m == MAP_FAILED) {
+    *error = std::string("cannot map the shared arena: ") + strerror(errno);
+    return false;
+  }
+  out->header = static_cast<arena::Header*>(m);
+  arena::format(out->header, capacity, config);
+  return true;
+}
+
+// The fd number the arena gets in the program: as high as the fd limit allows,
+// out of the way of the numbers programs pick themselves.
+int arena_fd_number() {
+  struct rlimit rl;
+  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur >= 64)
+    return static_cast<int>(std::min<rlim_t>(rl.rlim_cur, 1 << 20) - 1);
+  return 63;
+}
+
+// The program's environment with the runtime preloaded, built by the same rules
+// the runtime applies at every exec (trampoline/exec_env.h).
+std::vector<std::string> child_environment(const LaunchOptions& o, int arena_fd) {
+  std::vector<const char*> in;
+  for (char** e = environ; e != nullptr && *e != nullptr; ++e) in.push_back(*e);
+  in.push_back(nullptr);
+  std::vector<const char*> out(in.size() + 3);
+  size_t bytes = 0;
+  for (const char* e : in) bytes += e != nullptr ? strlen(e) : 0;
+  std::vector<char> buf(bytes + 2 * o.runtime.size() + 128);
+  std::vector<std::string> env;
+  if (!hook::build_exec_env(in.data(), o.runtime.c_str(), arena_fd, out.data(), out.size(), buf.data(),
+                            buf.size()))
+    return env;
+  for (const char** e = out.data(); *e != nullptr; ++e) env.emplace_back(*e);
+  return env;
+}
+
+[[noreturn]] void exec_child(const LaunchOptions& o, const Arena& a, int report_fd) {
+  const int target = arena_fd_number();
+  int fd = dup2(a.fd, target) == target ? target : fcntl(a.fd, F_DUPFD, 10);
+  int err = fd < 0 ? errno : 0;
+  if (err == 0) {
+    std::vector<std::string> env = child_environment(o, fd);
+    std::vector<char*> envp, argv;
+    for (auto& e : env) envp.push_back(e.data());
+    envp.push_back(nullptr);
+    std::vector<std::string> args = o.argv;
+    for (auto& s : args) argv.push_back(s.data());
+    argv.push_back(nullptr);
+    execve(o.program.c_str(), argv.data(), envp.data());
+    err = errno;
+  }
+  (void)!write(report_fd, &err, sizeof err);
+  _exit(kExitCannotExecute);
+}
+
+int exit_status_of(int status) {
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return kExitUsage;
+}
+
+}  // namespace
+
+int launch(const LaunchOptions& o) {
+  Arena a;
+  std::string error;
+  if (!create_arena(o.config, &a, &error)) {
+    std::fprintf(stderr, "interpose: %s\n", error.c_str());
+    return kExitUsage;
+  }
+  int report[2];
+  if (pipe2(report, O_CLOEXEC) != 0) {
+    std::fprintf(stderr, "interpose: pipe: %s\n", strerror(errno));
+    return kExitUsage;
+  }
+  std::fflush(nullptr);
+  const pid_t pid = fork();
+  if (pid < 0) {
+    std::fprintf(stderr, "interpose: fork: %s\n", strerror(errno));
+    return kExitUsage;
+  }
+  if (pid == 0) {
+    close(report[0]);
+    exec_child(o, a, report[1]);
+  }
+  g_child = pid;
+  install_forwarding();
+  close(report[1]);
+  int exec_errno = 0;
+  ssize_t got;
+  do got = read(report[0], &exec_errno, sizeof exec_errno);
+  while (got < 0 && errno == EINTR);
+  close(report[0]);
+
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) {
+      std::fprintf(stderr, "interpose: waitpid: %s\n", strerror(errno));
+      return kExitUsage;
+    }
+  }
+  if (got == static_cast<ssize_t>(sizeof exec_errno)) {
+    std::fprintf(stderr, "interpose: %s: %s\n", o.program.c_str(), strerror(exec_errno));
+    return exec_errno == ENOENT ? kExitNotFound : kExitCannotExecute;
+  }
+
+  const StatsSummary summary = summarize(*a.header);
+  if (o.verbose && summary.runtimes == 0)
+    std::fprintf(stderr,
+                 "interpose: the runtime never started in %s (set-user-ID programs ignore LD_PRELOAD): "
+                 "nothing was interposed\n",
+                 o.program.c_str());
+  if (o.stats_fd >= 0) {
+    const std::string text = format_stats(summary);
+    size_t done = 0;
+    while (done < text.size()) {
+      const ssize_t w = write(o.stats_fd, text.data() + done, text.size() - done);
+      if (w < 0 && errno == EINTR) continue;
+      if (w <= 0) break;
+      done += static_cast<size_t>(w);
+    }
+  }
+  return exit_status_of(status);
+}
+
+}  // namespace interpose::loader

@@ -1,0 +1,25 @@
+// Starting the program with the runtime preloaded, and waiting for it.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "arena.h"
+
+namespace interpose::loader {
+
+struct LaunchOptions {
+  std::string program;              // resolved path
+  std::vector<std::string> argv;    // argv[0] as the user typed it
+  std::string runtime;              // absolute path of libinterpose.so
+  arena::Config config{};
+  int stats_fd = -1;                // where --stats goes, -1 = nowhere
+  bool verbose = false;
+};
+
+// Runs the program to completion and returns the launcher's exit status: the
+// program's status, 128+N if signal N killed it, or an ExitCode when it could not
+// be started (after printing one line saying why).
+int launch(const LaunchOptions& options);
+
+}  // namespace interpose::loader

@@ -1,0 +1,168 @@
+// interpose: run a program with every syscall going through the runtime.
+//
+//   interpose [options] [--] program [args...]
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cerrno>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "exit_codes.h"
+#include "launcher.h"
+#include "program.h"
+
+#ifndef INTERPOSE_VERSION
+#define INTERPOSE_VERSION "0.0.0"
+#endif
+
+namespace interpose::loader {
+namespace {
+
+// libinterpose.so next to the launcher: <prefix>/bin/interpose finds
+// <prefix>/lib/libinterpose.so, in a build tree and in an install alike.
+std::string find_runtime(std::string* error) {
+  if (const char* env = getenv("INTERPOSE_RUNTIME"); env != nullptr && *env != '\0') {
+    if (access(env, R_OK) == 0 && env[0] == '/') return env;
+    *error = std::string("INTERPOSE_RUNTIME=") + env + " is not a readable absolute path";
+    return "";
+  }
+  char self[4096];
+  const ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+  if (n <= 0) {
+    *error = std::string("cannot find the launcher's own path: ") + strerror(errno);
+    return "";
+  }
+  self[n] = '\0';
+  std::string dir(self);
+  dir = dir.substr(0, dir.rfind('/'));
+  const std::string prefix = dir.substr(0, dir.rfind('/'));
+  for (const std::string& c : {prefix + "/lib/libinterpose.so", prefix + "/lib/interpose/libinterpose.so",
+                               dir + "/libinterpose.so"}) {
+    if (access(c.c_str(), R_OK) == 0) {
+      if (c.find_first_of(": ") != std::string::npos) {
+        *error = "the runtime's path " + c + " contains ':' or ' ', which LD_PRELOAD cannot carry";
+        return "";
+      }
+      return c;
+    }
+  }
+  *error = "runtime library not found at " + prefix + "/lib/libinterpose.so (reinstall, or set INTERPOSE_RUNTIME)";
+  return "";
+}
+
+// Whether this process may map page 0 (the child inherits the same rights).
+bool can_map_page_zero(std::string* why) {
+  void* p = mmap(nullptr, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+  if (p == nullptr) {
+    munmap(p, 4096);
+    return true;
+  }
+  const int err = errno;
+  if (p != MAP_FAILED) munmap(p, 4096);
+  std::string min = "?";
+  if (FILE* f = std::fopen("/proc/sys/vm/mmap_min_addr", "r")) {
+    char buf[32] = {};
+    if (std::fgets(buf, sizeof buf, f) != nullptr) min = std::string(buf, strcspn(buf, "\n"));
+    std::fclose(f);
+  }
+  *why = std::string("cannot map page 0 (") + strerror(err == 0 ? EPERM : err) + "): vm.mmap_min_addr is " + min +
+         " and this process lacks CAP_SYS_RAWIO";
+  return false;
+}
+
+int run(int argc, char** argv) {
+  CLI::App app{
+      "Usage: interpose [OPTIONS] [--] PROGRAM [ARGS...]\n\n"
+      "Run PROGRAM with every one of its system calls going through interpose's runtime.\n"
+      "Its syscall instructions are rewritten to call a trampoline at address 0.",
+      "interpose"};
+  app.footer(
+      "Exit status: the program's own, or 128+N if signal N killed it.  interpose's own\n"
+      "failures: 121 program cannot be preloaded (static, not x86-64), 122 page 0 cannot be\n"
+      "mapped, 123 runtime library missing, 125 bad usage, 126 program not executable,\n"
+      "127 program not found.");
+  app.set_version_flag("-V,--version", std::string("interpose ") + INTERPOSE_VERSION);
+  bool verbose = false;
+  std::string stats;
+  std::string mode = "auto";
+  app.add_flag("-v,--verbose", verbose, "Say which mode runs and why, and what was rewritten");
+  app.add_flag("--stats{-}", stats,
+               "Print how often each syscall was made, at exit: --stats to stderr, --stats=FILE to FILE");
+  app.add_option("-m,--mode", mode, "How syscalls are caught: auto (the default) or zpoline")
+      ->check(CLI::IsMember({"auto", "zpoline"}));
+  app.prefix_command();
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return kExitUsage;
+  }
+
+  std::vector<std::string> command = app.remaining();
+  if (!command.empty() && command.front() == "--") command.erase(command.begin());
+  else if (!command.empty() && command.front().size() > 1 && command.front()[0] == '-') {
+    std::fprintf(stderr, "interpose: unknown option %s (see interpose --help)\n", command.front().c_str());
+    return kExitUsage;
+  }
+  if (command.empty()) {
+    std::fprintf(stderr, "interpose: no program given (usage: interpose [OPTIONS] [--] PROGRAM [ARGS...])\n");
+    return kExitUsage;
+  }
+
+  const ProgramCheck prog = check_program(command.front());
+  if (prog.exit_code != 0) {
+    std::fprintf(stderr, "interpose: %s\n", prog.error.c_str());
+    return prog.exit_code;
+  }
+  std::string error;
+  const std::string runtime = find_runtime(&error);
+  if (runtime.empty()) {
+    std::fprintf(stderr, "interpose: %s\n", error.c_str());
+    return kExitRuntimeMissing;
+  }
+  if (!can_map_page_zero(&error)) {
+    std::fprintf(stderr, "interpose: %s; the SUD fallback is not available yet\n", error.c_str());
+    return kExitNoPageZero;
+  }
+
+  LaunchOptions o;
+  o.program = prog.path;
+  o.argv = command;
+  o.runtime = runtime;
+  o.verbose = verbose;
+  o.config.mode = arena::kModeZpoline;
+  o.config.flags = (verbose ? uint32_t{arena::kFlagVerbose} : 0u) | (stats.empty() ? 0u : uint32_t{arena::kFlagStats});
+  if (!stats.empty()) {
+    if (stats == "-" || stats == "true" || stats == "1") {
+      o.stats_fd = STDERR_FILENO;
+    } else {
+      o.stats_fd = open(stats.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+      if (o.stats_fd < 0) {
+        std::fprintf(stderr, "interpose: --stats=%s: %s\n", stats.c_str(), strerror(errno));
+        return kExitUsage;
+      }
+    }
+  }
+  if (verbose) {
+    std::fprintf(stderr, "interpose: mode zpoline (%s): every syscall site found at load is rewritten\n",
+                 mode == "auto" ? "chosen by --mode auto: page 0 can be mapped" : "asked for with --mode");
+    std::fprintf(stderr, "interpose: runtime %s\n", runtime.c_str());
+    if (prog.setuid)
+      std::fprintf(stderr, "interpose: %s is set-user/group-ID: the dynamic loader will ignore LD_PRELOAD\n",
+                   prog.path.c_str());
+  }
+  return launch(o);
+}
+
+}  // namespace
+}  // namespace interpose::loader
+
+int main(int argc, char** argv) { return interpose::loader::run(argc, argv); }

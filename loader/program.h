@@ -1,0 +1,20 @@
+// Finding and checking the program to run, before anything is started.
+#pragma once
+
+#include <string>
+
+namespace interpose::loader {
+
+struct ProgramCheck {
+  std::string path;          // resolved path to exec
+  int exit_code = 0;         // 0 = fine, else an ExitCode
+  std::string error;         // one line, when exit_code != 0
+  bool setuid = false;       // the loader ignores LD_PRELOAD for it
+  bool script = false;       // starts with #!
+};
+
+// Resolves `name` like execvp (PATH search when it has no '/'), and checks that it
+// is an executable file the runtime can be preloaded into.
+ProgramCheck check_program(const std::string& name);
+
+}  // namespace interpose::loader

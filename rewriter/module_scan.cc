@@ -1,0 +1,128 @@
+#include "module_scan.h"
+
+#include <string.h>
+#include <sys/mman.h>
+
+namespace interpose::rewriter {
+
+namespace {
+
+int prot_of(const ElfW(Phdr) & p) {
+  return ((p.p_flags & PF_R) ? PROT_READ : 0) | ((p.p_flags & PF_W) ? PROT_WRITE : 0) |
+         ((p.p_flags & PF_X) ? PROT_EXEC : 0);
+}
+
+ByteView segment_view(const ModuleImage& m, const ElfW(Phdr) & p) {
+  return ByteView{reinterpret_cast<const uint8_t*>(m.bias + p.p_vaddr), p.p_filesz, m.bias + p.p_vaddr};
+}
+
+const ElfW(Phdr) * segment_containing(const ModuleImage& m, uint64_t addr) {
+  for (size_t i = 0; i < m.phnum; ++i) {
+    const ElfW(Phdr)& p = m.phdr[i];
+    if (p.p_type == PT_LOAD && addr >= m.bias + p.p_vaddr && addr - (m.bias + p.p_vaddr) < p.p_filesz)
+      return &p;
+  }
+  return nullptr;
+}
+
+// Longest stretch between two FDEs that may be decoded as the first one's tail.
+constexpr uint64_t kMaxCfiGap = 64;
+
+// The syscall instructions decoding found in the current function.
+struct FunctionSites {
+  static constexpr size_t kMax = 1024;
+  uint64_t addr[kMax];
+  size_t n = 0;
+  bool has(uint64_t a) const {
+    for (size_t i = 0; i < n; ++i)
+      if (addr[i] == a) return true;
+    return false;
+  }
+};
+
+void collect(void* ctx, uint64_t site) {
+  auto* s = static_cast<FunctionSites*>(ctx);
+  if (s->n < FunctionSites::kMax) s->addr[s->n++] = site;
+}
+
+}  // namespace
+
+bool module_contains(const ModuleImage& m, uintptr_t addr) {
+  for (size_t i = 0; i < m.phnum; ++i) {
+    const ElfW(Phdr)& p = m.phdr[i];
+    if (p.p_type == PT_LOAD && addr >= m.bias + p.p_vaddr && addr - (m.bias + p.p_vaddr) < p.p_memsz)
+      return true;
+  }
+  return false;
+}
+
+void scan_module(const ModuleImage& m, CandidateSink sink, void* ctx) {
+  // Unwind info: .eh_frame_hdr (PT_GNU_EH_FRAME) and the segment holding .eh_frame.
+  ByteView hdr, frame;
+  for (size_t i = 0; i < m.phnum; ++i) {
+    if (m.phdr[i].p_type != PT_GNU_EH_FRAME) continue;
+    const uint64_t at = m.bias + m.phdr[i].p_vaddr;
+    if (const ElfW(Phdr)* seg = segment_containing(m, at)) {
+      hdr = ByteView{reinterpret_cast<const uint8_t*>(at), m.phdr[i].p_memsz, at};
+      frame = segment_view(m, *seg);
+    }
+  }
+  FdeIndex index(hdr, frame);
+
+  FunctionSites sites;
+  for (size_t i = 0; i < m.phnum; ++i) {
+    const ElfW(Phdr)& p = m.phdr[i];
+    if (p.p_type != PT_LOAD || !(p.p_flags & PF_X) || !(p.p_flags & PF_R)) continue;
+    const int prot = prot_of(p);
+    const ByteView seg = segment_view(m, p);
+    FunctionFacts facts;  // of the function the last candidate fell in
+    bool have_facts = false;
+    const uint8_t* cursor = seg.data;
+    const uint8_t* const end = seg.data + seg.size;
+    while (cursor + 1 < end) {
+      const auto* hit = static_cast<const uint8_t*>(
+          memmem(cursor, static_cast<size_t>(end - cursor), "\x0f\x05", 2));
+      if (hit == nullptr) break;
+      cursor = hit + 1;
+      const uint64_t cand = seg.addr + static_cast<uint64_t>(hit - seg.data);
+      if (!have_facts || cand < facts.begin || cand >= facts.end) {
+        FunctionRange f;
+        have_facts = false;
+        bool gap = false;
+        if (index.lookup(cand, &f) != EhStatus::kOk) {
+          // Code whose CFI stops early on purpose (glibc's clone and clone3 end
+          // their FDE right before the syscall, since the child's unwind info
+          // would be wrong): a short gap that decodes from the end of one FDE
+          // exactly to the start of the next is the rest of that function.
+          FunctionRange before, after;
+          if (index.neighbors(cand, &before, &after) != EhStatus::kOk ||
+              after.begin - before.end > kMaxCfiGap) {
+            sink(ctx, cand, Verdict::kNoFunction, prot);
+            continue;
+          }
+          f = FunctionRange{before.begin, after.begin};
+          gap = true;
+        }
+        if (!seg.contains(f.begin, f.end - f.begin)) {
+          sink(ctx, cand, Verdict::kNoFunction, prot);
+          continue;
+        }
+        sites.n = 0;
+        facts = scan_function(ByteView{seg.data + (f.begin - seg.addr), f.end - f.begin, f.begin},
+                              collect, &sites);
+        if (gap && facts.decoded_until != f.end) {
+          sink(ctx, cand, Verdict::kNoFunction, prot);
+          continue;
+        }
+        have_facts = true;
+      }
+      Verdict v;
+      if (sites.has(cand)) v = judge_site(cand, facts);
+      else if (cand >= facts.decoded_until) v = Verdict::kUndecodable;
+      else continue;  // inside another instruction: not a syscall at all
+      sink(ctx, cand, v, prot);
+    }
+  }
+}
+
+}  // namespace interpose::rewriter

@@ -1,0 +1,34 @@
+// A deterministic mix of syscalls for comparing --stats with a ptrace trace.
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+int main(int argc, char** argv) {
+  int rounds = argc > 1 ? atoi(argv[1]) : 500;
+  char path[] = "/tmp/interpose-mix-XXXXXX";
+  int fd = mkstemp(path);
+  for (int i = 0; i < rounds; ++i) {
+    getppid();
+    write(fd, "abc", 3);
+    lseek(fd, 0, SEEK_SET);
+    char b[4];
+    read(fd, b, 3);
+    struct stat st;
+    fstat(fd, &st);
+    syscall(SYS_getpid);
+  }
+  close(fd);
+  unlink(path);
+  pid_t c = fork();
+  if (c == 0) {
+    for (int i = 0; i < rounds; ++i) getppid();
+    _exit(0);
+  }
+  waitpid(c, NULL, 0);
+  printf("syscall_mix ok %d\n", rounds);
+  return 0;
+}

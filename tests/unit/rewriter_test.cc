@@ -1,0 +1,130 @@
+#include "rewriter.h"
+
+#include <gtest/gtest.h>
+#include <sys/mman.h>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "elf_file.h"
+
+namespace interpose::rewriter {
+namespace {
+
+struct Case {
+  std::string name;
+  uint64_t addr;
+  std::vector<uint8_t> bytes;
+  std::string expected;
+};
+
+std::string trim(const std::string& s) {
+  const auto b = s.find_first_not_of(" \t");
+  const auto e = s.find_last_not_of(" \t");
+  return b == std::string::npos ? "" : s.substr(b, e - b + 1);
+}
+
+std::vector<Case> load_cases() {
+  std::ifstream f(std::string(INTERPOSE_TEST_DATA) + "/rewriter_cases.txt");
+  std::vector<Case> cases;
+  std::string line;
+  while (std::getline(f, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    std::vector<std::string> cols;
+    std::stringstream ss(line);
+    std::string col;
+    while (std::getline(ss, col, '|')) cols.push_back(trim(col));
+    if (cols.size() != 4) continue;
+    Case c{cols[0], std::stoull(cols[1], nullptr, 0), {}, cols[3]};
+    std::stringstream hex(cols[2]);
+    std::string byte;
+    while (hex >> byte) c.bytes.push_back(static_cast<uint8_t>(std::stoul(byte, nullptr, 16)));
+    cases.push_back(c);
+  }
+  return cases;
+}
+
+struct Found {
+  std::vector<uint64_t> sites;
+};
+
+void collect(void* ctx, uint64_t site) { static_cast<Found*>(ctx)->sites.push_back(site); }
+
+// The verdict of every byte pair 0f 05 in the function, as "offset:verdict ...".
+std::string judge_all(const Case& c) {
+  Found found;
+  const ByteView code{c.bytes.data(), c.bytes.size(), c.addr};
+  const FunctionFacts facts = scan_function(code, collect, &found);
+  std::string out;
+  for (size_t i = 0; i + 1 < c.bytes.size(); ++i) {
+    if (c.bytes[i] != 0x0f || c.bytes[i + 1] != 0x05) continue;
+    const uint64_t at = c.addr + i;
+    Verdict v;
+    if (std::find(found.sites.begin(), found.sites.end(), at) != found.sites.end()) v = judge_site(at, facts);
+    else if (at >= facts.decoded_until) v = Verdict::kUndecodable;
+    else v = Verdict::kNotInstruction;
+    if (!out.empty()) out += " ";
+    out += std::to_string(i) + ":" + verdict_name(v);
+  }
+  return out;
+}
+
+TEST(Rewriter, GoldenCases) {
+  const std::vector<Case> cases = load_cases();
+  ASSERT_GE(cases.size(), 15u);
+  for (const Case& c : cases) EXPECT_EQ(judge_all(c), c.expected) << c.name;
+}
+
+TEST(Rewriter, CacheLineRule) {
+  EXPECT_TRUE(fits_cache_line(0x1000));
+  EXPECT_TRUE(fits_cache_line(0x103e));
+  EXPECT_FALSE(fits_cache_line(0x103f));
+  EXPECT_FALSE(fits_cache_line(0x1fff));
+}
+
+TEST(Rewriter, EmptyAndTruncatedInput) {
+  const uint8_t half[] = {0x0f};
+  FunctionFacts f = scan_function(ByteView{half, 1, 0x1000}, nullptr, nullptr);
+  EXPECT_EQ(f.syscalls, 0u);
+  f = scan_function(ByteView{nullptr, 0, 0x1000}, nullptr, nullptr);
+  EXPECT_EQ(f.decoded_until, 0x1000u);
+}
+
+// The real C library: the sites the runtime relies on are found, the ones it must
+// not touch are refused, with the reasons docs/architecture.md gives.
+TEST(Rewriter, SystemLibc) {
+  ElfFile libc;
+  std::string error;
+  ASSERT_TRUE(libc.load("/lib/x86_64-linux-gnu/libc.so.6", &error)) << error;
+  struct Tally {
+    const ElfFile* elf;
+    std::map<std::string, std::vector<std::string>> by_verdict;
+    size_t n = 0;
+  } t{&libc, {}};
+  scan_module(libc.image(), [](void* ctx, uint64_t addr, Verdict v, int) {
+    auto* t = static_cast<Tally*>(ctx);
+    const ElfSymbol* s = t->elf->symbol_at(addr - t->elf->bias());
+    t->by_verdict[verdict_name(v)].push_back(s != nullptr ? s->name : "?");
+    ++t->n;
+  }, &t);
+  EXPECT_GT(t.by_verdict["rewrite"].size(), 400u);
+  auto has = [&](const char* verdict, const char* fn) {
+    const auto& v = t.by_verdict[verdict];
+    return std::find(v.begin(), v.end(), fn) != v.end();
+  };
+  // clone's CFI ends right before its syscall; the gap rule still rewrites it.
+  EXPECT_TRUE(has("rewrite", "clone") || has("rewrite", "__clone")) << "clone";
+  EXPECT_TRUE(has("rewrite", "getppid"));
+  // Nothing is rewritten that is not known to be an instruction.
+  EXPECT_EQ(t.by_verdict["not-an-instruction"].size(), 0u);
+  for (const auto& [verdict, fns] : t.by_verdict) {
+    if (verdict != "rewrite") {
+      EXPECT_LT(fns.size(), 20u) << verdict;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace interpose::rewriter
