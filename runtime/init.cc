@@ -23,11 +23,6 @@
 #include "text.h"
 #include "thread.h"
 
-extern "C" {
-uint64_t interpose_xsave_size = 0;
-uint64_t interpose_xsave_mask = 0;
-}
-
 namespace interpose::runtime {
 
 namespace {

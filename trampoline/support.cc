@@ -10,6 +10,10 @@
 
 extern "C" {
 
+// Set by the runtime from CPUID leaf 0xD; read by interpose_call_with_xstate.
+__attribute__((visibility("hidden"))) uint64_t interpose_xsave_size = 0;
+__attribute__((visibility("hidden"))) uint64_t interpose_xsave_mask = 0;
+
 __attribute__((visibility("hidden"))) void* memcpy(void* dst, const void* src, size_t n) {
   auto* d = static_cast<unsigned char*>(dst);
   const auto* s = static_cast<const unsigned char*>(src);
