@@ -76,9 +76,16 @@ bool can_map_page_zero(std::string* why) {
   return false;
 }
 
+class HelpFormatter : public CLI::Formatter {
+ public:
+  std::string make_usage(const CLI::App*, std::string) const override { return ""; }
+  std::string make_description(const CLI::App* app) const override {
+    return "Usage: interpose [OPTIONS] [--] PROGRAM [ARGS...]\n\n" + app->get_description() + "\n";
+  }
+};
+
 int run(int argc, char** argv) {
   CLI::App app{
-      "Usage: interpose [OPTIONS] [--] PROGRAM [ARGS...]\n\n"
       "Run PROGRAM with every one of its system calls going through interpose's runtime.\n"
       "Its syscall instructions are rewritten to call a trampoline at address 0.",
       "interpose"};
@@ -87,6 +94,7 @@ int run(int argc, char** argv) {
       "failures: 121 program cannot be preloaded (static, not x86-64), 122 page 0 cannot be\n"
       "mapped, 123 runtime library missing, 125 bad usage, 126 program not executable,\n"
       "127 program not found.");
+  app.formatter(std::make_shared<HelpFormatter>());
   app.set_version_flag("-V,--version", std::string("interpose ") + INTERPOSE_VERSION);
   bool verbose = false;
   std::string stats;
