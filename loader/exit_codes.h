@@ -5,6 +5,7 @@
 namespace interpose::loader {
 
 enum ExitCode : int {
+  kExitNoSud = 120,               // the mode asked for needs Syscall User Dispatch
   kExitUnsupportedProgram = 121,  // statically linked or not x86-64: cannot be preloaded
   kExitNoPageZero = 122,          // page 0 cannot be mapped here
   kExitRuntimeMissing = 123,      // libinterpose.so not found or not loadable

@@ -15,6 +15,7 @@
 #include "exec_env.h"
 #include "exit_codes.h"
 #include "stats.h"
+#include "tracer.h"
 
 extern char** environ;
 
@@ -92,11 +93,19 @@ std::vector<std::string> child_environment(const LaunchOptions& o, int arena_fd)
 }
 
 [[noreturn]] void exec_child(const LaunchOptions& o, const Arena& a, int report_fd) {
-  const int target = arena_fd_number();
-  int fd = dup2(a.fd, target) == target ? target : fcntl(a.fd, F_DUPFD, 10);
-  int err = fd < 0 ? errno : 0;
+  int err = 0;
+  std::vector<std::string> env;
+  if (o.config.mode == arena::kModePtrace) {
+    // No runtime: the launcher's tracer sees everything.
+    for (char** e = environ; e != nullptr && *e != nullptr; ++e) env.emplace_back(*e);
+    become_tracee();
+  } else {
+    const int target = arena_fd_number();
+    const int fd = dup2(a.fd, target) == target ? target : fcntl(a.fd, F_DUPFD, 10);
+    if (fd < 0) err = errno;
+    else env = child_environment(o, fd);
+  }
   if (err == 0) {
-    std::vector<std::string> env = child_environment(o, fd);
     std::vector<char*> envp, argv;
     for (auto& e : env) envp.push_back(e.data());
     envp.push_back(nullptr);
@@ -143,26 +152,31 @@ int launch(const LaunchOptions& o) {
   g_child = pid;
   install_forwarding();
   close(report[1]);
+
+  int status = 0;
+  if (o.config.mode == arena::kModePtrace) {
+    status = trace_until_exit(pid, a.header);
+    if (status == -1) return kExitUsage;
+  } else {
+    while (waitpid(pid, &status, 0) < 0) {
+      if (errno != EINTR) {
+        std::fprintf(stderr, "interpose: waitpid: %s\n", strerror(errno));
+        return kExitUsage;
+      }
+    }
+  }
   int exec_errno = 0;
   ssize_t got;
   do got = read(report[0], &exec_errno, sizeof exec_errno);
   while (got < 0 && errno == EINTR);
   close(report[0]);
-
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) {
-      std::fprintf(stderr, "interpose: waitpid: %s\n", strerror(errno));
-      return kExitUsage;
-    }
-  }
   if (got == static_cast<ssize_t>(sizeof exec_errno)) {
     std::fprintf(stderr, "interpose: %s: %s\n", o.program.c_str(), strerror(exec_errno));
     return exec_errno == ENOENT ? kExitNotFound : kExitCannotExecute;
   }
 
   const StatsSummary summary = summarize(*a.header);
-  if (o.verbose && summary.runtimes == 0)
+  if (o.verbose && summary.runtimes == 0 && o.config.mode != arena::kModePtrace)
     std::fprintf(stderr,
                  "interpose: the runtime never started in %s (set-user-ID programs ignore LD_PRELOAD): "
                  "nothing was interposed\n",

@@ -15,6 +15,7 @@
 
 #include "exit_codes.h"
 #include "launcher.h"
+#include "modes.h"
 #include "program.h"
 
 #ifndef INTERPOSE_VERSION
@@ -56,26 +57,6 @@ std::string find_runtime(std::string* error) {
   return "";
 }
 
-// Whether this process may map page 0 (the child inherits the same rights).
-bool can_map_page_zero(std::string* why) {
-  void* p = mmap(nullptr, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
-  if (p == nullptr) {
-    munmap(p, 4096);
-    return true;
-  }
-  const int err = errno;
-  if (p != MAP_FAILED) munmap(p, 4096);
-  std::string min = "?";
-  if (FILE* f = std::fopen("/proc/sys/vm/mmap_min_addr", "r")) {
-    char buf[32] = {};
-    if (std::fgets(buf, sizeof buf, f) != nullptr) min = std::string(buf, strcspn(buf, "\n"));
-    std::fclose(f);
-  }
-  *why = std::string("cannot map page 0 (") + strerror(err == 0 ? EPERM : err) + "): vm.mmap_min_addr is " + min +
-         " and this process lacks CAP_SYS_RAWIO";
-  return false;
-}
-
 class HelpFormatter : public CLI::Formatter {
  public:
   std::string make_usage(const CLI::App*, std::string) const override { return ""; }
@@ -91,9 +72,9 @@ int run(int argc, char** argv) {
       "interpose"};
   app.footer(
       "Exit status: the program's own, or 128+N if signal N killed it.  interpose's own\n"
-      "failures: 121 program cannot be preloaded (static, not x86-64), 122 page 0 cannot be\n"
-      "mapped, 123 runtime library missing, 125 bad usage, 126 program not executable,\n"
-      "127 program not found.");
+      "failures: 120 the mode needs Syscall User Dispatch, 121 program cannot be preloaded\n"
+      "(static, not x86-64: use --mode ptrace), 122 page 0 cannot be mapped, 123 runtime\n"
+      "library missing, 125 bad usage, 126 program not executable, 127 program not found.");
   app.formatter(std::make_shared<HelpFormatter>());
   app.set_version_flag("-V,--version", std::string("interpose ") + INTERPOSE_VERSION);
   bool verbose = false;
@@ -102,8 +83,10 @@ int run(int argc, char** argv) {
   app.add_flag("-v,--verbose", verbose, "Say which mode runs and why, and what was rewritten");
   app.add_flag("--stats{-}", stats,
                "Print how often each syscall was made, at exit: --stats to stderr, --stats=FILE to FILE");
-  app.add_option("-m,--mode", mode, "How syscalls are caught: auto (the default) or zpoline")
-      ->check(CLI::IsMember({"auto", "zpoline"}));
+  app.add_option("-m,--mode", mode,
+                 "How syscalls are caught: auto (default: the fastest this machine allows), zpoline, "
+                 "lazypoline, k23, sud, ptrace (see docs/modes.md)")
+      ->check(CLI::IsMember({"auto", "zpoline", "lazypoline", "k23", "sud", "ptrace"}));
   app.prefix_command();
   try {
     app.parse(argc, argv);
@@ -126,28 +109,34 @@ int run(int argc, char** argv) {
   }
 
   const ProgramCheck prog = check_program(command.front());
-  if (prog.exit_code != 0) {
+  if (prog.path.empty()) {  // missing or not executable: nothing to run in any mode
     std::fprintf(stderr, "interpose: %s\n", prog.error.c_str());
     return prog.exit_code;
   }
-  std::string error;
-  const std::string runtime = find_runtime(&error);
-  if (runtime.empty()) {
-    std::fprintf(stderr, "interpose: %s\n", error.c_str());
-    return kExitRuntimeMissing;
+  const MachineFacts facts = probe_machine();
+  const ModeChoice choice = choose_mode(mode, facts, prog);
+  if (choice.exit_code != 0) {
+    std::fprintf(stderr, "interpose: %s\n", choice.error.c_str());
+    return choice.exit_code;
   }
-  if (!can_map_page_zero(&error)) {
-    std::fprintf(stderr, "interpose: %s; the SUD fallback is not available yet\n", error.c_str());
-    return kExitNoPageZero;
+  std::string error, runtime;
+  if (choice.mode != arena::kModePtrace) {
+    runtime = find_runtime(&error);
+    if (runtime.empty()) {
+      std::fprintf(stderr, "interpose: %s\n", error.c_str());
+      return kExitRuntimeMissing;
+    }
   }
+  if (!choice.notice.empty() && !verbose) std::fprintf(stderr, "interpose: %s\n", choice.notice.c_str());
 
   LaunchOptions o;
   o.program = prog.path;
   o.argv = command;
   o.runtime = runtime;
   o.verbose = verbose;
-  o.config.mode = arena::kModeZpoline;
-  o.config.flags = (verbose ? uint32_t{arena::kFlagVerbose} : 0u) | (stats.empty() ? 0u : uint32_t{arena::kFlagStats});
+  o.config.mode = choice.mode;
+  o.config.flags = (verbose ? uint32_t{arena::kFlagVerbose} : 0u) | (stats.empty() ? 0u : uint32_t{arena::kFlagStats}) |
+                   (facts.sud ? uint32_t{arena::kFlagSudAvailable} : 0u);
   if (!stats.empty()) {
     if (stats == "-" || stats == "true" || stats == "1") {
       o.stats_fd = STDERR_FILENO;
@@ -160,10 +149,9 @@ int run(int argc, char** argv) {
     }
   }
   if (verbose) {
-    std::fprintf(stderr, "interpose: mode zpoline (%s): every syscall site found at load is rewritten\n",
-                 mode == "auto" ? "chosen by --mode auto: page 0 can be mapped" : "asked for with --mode");
-    std::fprintf(stderr, "interpose: runtime %s\n", runtime.c_str());
-    if (prog.setuid)
+    std::fprintf(stderr, "interpose: mode %s (%s)\n", mode_name(choice.mode), choice.reason.c_str());
+    if (!runtime.empty()) std::fprintf(stderr, "interpose: runtime %s\n", runtime.c_str());
+    if (prog.setuid && choice.mode != arena::kModePtrace)
       std::fprintf(stderr, "interpose: %s is set-user/group-ID: the dynamic loader will ignore LD_PRELOAD\n",
                    prog.path.c_str());
   }

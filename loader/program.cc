@@ -45,8 +45,7 @@ std::string elf_problem(int fd) {
   if (pread(fd, ph.data(), static_cast<size_t>(want), static_cast<off_t>(eh.e_phoff)) != want) return "";
   for (const Elf64_Phdr& p : ph)
     if (p.p_type == PT_INTERP) return "";
-  return "is statically linked, so the runtime cannot be preloaded into it "
-         "(interposing static programs needs --mode ptrace, not available yet)";
+  return "is statically linked, so the runtime cannot be preloaded into it";
 }
 
 }  // namespace

@@ -45,6 +45,37 @@ void collect(void* ctx, uint64_t site) {
   if (s->n < FunctionSites::kMax) s->addr[s->n++] = site;
 }
 
+// The unwind index of a module: .eh_frame_hdr (PT_GNU_EH_FRAME) and the segment
+// holding .eh_frame.
+FdeIndex unwind_index(const ModuleImage& m) {
+  ByteView hdr, frame;
+  for (size_t i = 0; i < m.phnum; ++i) {
+    if (m.phdr[i].p_type != PT_GNU_EH_FRAME) continue;
+    const uint64_t at = m.bias + m.phdr[i].p_vaddr;
+    if (const ElfW(Phdr)* seg = segment_containing(m, at)) {
+      hdr = ByteView{reinterpret_cast<const uint8_t*>(at), m.phdr[i].p_memsz, at};
+      frame = segment_view(m, *seg);
+    }
+  }
+  return FdeIndex(hdr, frame);
+}
+
+// The function an address belongs to, by unwind info.  Code whose CFI stops early
+// on purpose (glibc's clone and clone3 end their FDE right before the syscall,
+// since the child's unwind info would be wrong) is found too: a short gap that
+// decodes from the end of one FDE exactly to the start of the next is the rest of
+// that function (checked by the caller: `*gap` is set).
+bool function_of(const FdeIndex& index, uint64_t addr, FunctionRange* f, bool* gap) {
+  *gap = false;
+  if (index.lookup(addr, f) == EhStatus::kOk) return true;
+  FunctionRange before, after;
+  if (index.neighbors(addr, &before, &after) != EhStatus::kOk || after.begin - before.end > kMaxCfiGap)
+    return false;
+  *f = FunctionRange{before.begin, after.begin};
+  *gap = true;
+  return true;
+}
+
 }  // namespace
 
 bool module_contains(const ModuleImage& m, uintptr_t addr) {
@@ -56,18 +87,26 @@ bool module_contains(const ModuleImage& m, uintptr_t addr) {
   return false;
 }
 
+Verdict judge_address(const ModuleImage& m, uint64_t site, int* prot) {
+  const ElfW(Phdr)* seg = segment_containing(m, site);
+  if (seg == nullptr || !(seg->p_flags & PF_X)) return Verdict::kNoFunction;
+  *prot = prot_of(*seg);
+  const ByteView view = segment_view(m, *seg);
+  if (!view.contains(site, 2)) return Verdict::kNoFunction;
+  const FdeIndex index = unwind_index(m);
+  FunctionRange f;
+  bool gap = false;
+  if (!function_of(index, site, &f, &gap) || !view.contains(f.begin, f.end - f.begin)) return Verdict::kNoFunction;
+  FunctionSites sites;
+  const FunctionFacts facts =
+      scan_function(ByteView{view.data + (f.begin - view.addr), f.end - f.begin, f.begin}, collect, &sites);
+  if (gap && facts.decoded_until != f.end) return Verdict::kNoFunction;
+  if (sites.has(site)) return judge_site(site, facts);
+  return site >= facts.decoded_until ? Verdict::kUndecodable : Verdict::kNotInstruction;
+}
+
 void scan_module(const ModuleImage& m, CandidateSink sink, void* ctx) {
-  // Unwind info: .eh_frame_hdr (PT_GNU_EH_FRAME) and the segment holding .eh_frame.
-  ByteView hdr, frame;
-  for (size_t i = 0; i < m.phnum; ++i) {
-    if (m.phdr[i].p_type != PT_GNU_EH_FRAME) continue;
-    const uint64_t at = m.bias + m.phdr[i].p_vaddr;
-    if (const ElfW(Phdr)* seg = segment_containing(m, at)) {
-      hdr = ByteView{reinterpret_cast<const uint8_t*>(at), m.phdr[i].p_memsz, at};
-      frame = segment_view(m, *seg);
-    }
-  }
-  FdeIndex index(hdr, frame);
+  const FdeIndex index = unwind_index(m);
 
   FunctionSites sites;
   for (size_t i = 0; i < m.phnum; ++i) {
@@ -89,19 +128,9 @@ void scan_module(const ModuleImage& m, CandidateSink sink, void* ctx) {
         FunctionRange f;
         have_facts = false;
         bool gap = false;
-        if (index.lookup(cand, &f) != EhStatus::kOk) {
-          // Code whose CFI stops early on purpose (glibc's clone and clone3 end
-          // their FDE right before the syscall, since the child's unwind info
-          // would be wrong): a short gap that decodes from the end of one FDE
-          // exactly to the start of the next is the rest of that function.
-          FunctionRange before, after;
-          if (index.neighbors(cand, &before, &after) != EhStatus::kOk ||
-              after.begin - before.end > kMaxCfiGap) {
-            sink(ctx, cand, Verdict::kNoFunction, prot);
-            continue;
-          }
-          f = FunctionRange{before.begin, after.begin};
-          gap = true;
+        if (!function_of(index, cand, &f, &gap)) {
+          sink(ctx, cand, Verdict::kNoFunction, prot);
+          continue;
         }
         if (!seg.contains(f.begin, f.end - f.begin)) {
           sink(ctx, cand, Verdict::kNoFunction, prot);

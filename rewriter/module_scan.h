@@ -25,6 +25,11 @@ using CandidateSink = void (*)(void* ctx, uint64_t addr, Verdict verdict, int pr
 
 void scan_module(const ModuleImage& m, CandidateSink sink, void* ctx);
 
+// The verdict for one address the kernel reported as a syscall (Syscall User
+// Dispatch's si_call_addr - 2), as scan_module would give it; `prot` gets the
+// protection of its segment.
+Verdict judge_address(const ModuleImage& m, uint64_t site, int* prot);
+
 // Whether addr lies in one of the module's loaded segments.
 bool module_contains(const ModuleImage& m, uintptr_t addr);
 

@@ -1,9 +1,10 @@
-// libinterpose.so's constructor: from here on every rewritten syscall of the
-// program goes through dispatch.
+// libinterpose.so's constructor: from here on every syscall of the program goes
+// through dispatch, by a rewritten site or by Syscall User Dispatch.
 //
 // Order matters: the arena and the thread block exist before the first site is
 // rewritten (dispatch needs both), page 0 exists before any site calls into it,
-// and every site is in the site table before its bytes change.
+// every site is in the site table before its bytes change, and SUD is armed last,
+// once nothing but the gate will run before the ready announcement.
 #include <cpuid.h>
 #include <dlfcn.h>
 #include <link.h>
@@ -14,10 +15,14 @@
 
 #include "abi.h"
 #include "arena.h"
+#include "dispatch.h"
 #include "environment.h"
+#include "guard.h"
+#include "lazy.h"
 #include "module_scan.h"
 #include "page_zero.h"
 #include "patch.h"
+#include "signals.h"
 #include "state.h"
 #include "sys.h"
 #include "text.h"
@@ -31,6 +36,17 @@ using hook::g_state;
 using hook::Text;
 
 void say(const Text& t) { t.write_to(2); }
+
+const char* mode_name(arena::Mode m) {
+  switch (m) {
+    case arena::kModeZpoline: return "zpoline";
+    case arena::kModeLazypoline: return "lazypoline";
+    case arena::kModeK23: return "k23";
+    case arena::kModeSud: return "sud";
+    case arena::kModePtrace: return "ptrace";
+  }
+  return "?";
+}
 
 // The arena the launcher handed us, or a private one when the runtime was
 // preloaded by hand.
@@ -65,7 +81,10 @@ bool map_arena(int fd) {
   const long m = sys::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, static_cast<int>(fd2), 0);
   if (sys::failed(m)) return false;
   g_state.arena = reinterpret_cast<arena::Header*>(m);
-  arena::format(g_state.arena, capacity, arena::Config{arena::kModeZpoline, 0});
+  // Without a launcher: zpoline where page 0 can be had, SUD catching the rest.
+  const bool sud = sys::call(__NR_prctl, 59, 0, 0, 0, 0) == 0;
+  arena::format(g_state.arena, capacity,
+                arena::Config{arena::kModeZpoline, sud ? uint32_t{arena::kFlagSudAvailable} : 0u});
   g_state.arena_fd = static_cast<int>(fd2);
   return true;
 }
@@ -97,16 +116,22 @@ long map_page_zero() {
   return sys::mprotect(page, INTERPOSE_PAGE_ZERO_SIZE, PROT_READ | PROT_EXEC);
 }
 
+struct LoadedModule {
+  rewriter::ModuleImage image;
+  const char* name;
+};
+
 struct ModuleList {
   static constexpr size_t kMax = 1024;
-  rewriter::ModuleImage items[kMax];
+  LoadedModule items[kMax];
   size_t n = 0;
 };
 
 int collect_module(dl_phdr_info* info, size_t, void* ctx) {
   auto* list = static_cast<ModuleList*>(ctx);
   if (list->n < ModuleList::kMax)
-    list->items[list->n++] = rewriter::ModuleImage{info->dlpi_addr, info->dlpi_phdr, info->dlpi_phnum};
+    list->items[list->n++] =
+        LoadedModule{{info->dlpi_addr, info->dlpi_phdr, info->dlpi_phnum}, info->dlpi_name};
   return 0;
 }
 
@@ -115,7 +140,6 @@ struct ScanTotals {
   uint64_t rewritable = 0;
   uint64_t skipped[arena::kSkipCount] = {};
   SiteList* sites = nullptr;
-  bool out_of_memory = false;
 };
 
 void take_candidate(void* ctx, uint64_t addr, rewriter::Verdict v, int prot) {
@@ -123,7 +147,6 @@ void take_candidate(void* ctx, uint64_t addr, rewriter::Verdict v, int prot) {
   switch (v) {
     case rewriter::Verdict::kRewrite:
       if (t->sites->push(PendingSite{addr, prot})) ++t->rewritable;
-      else t->out_of_memory = true;
       return;
     case rewriter::Verdict::kRedZone: ++t->skipped[arena::kSkipRedZone]; return;
     case rewriter::Verdict::kCacheLine: ++t->skipped[arena::kSkipCacheLine]; return;
@@ -133,7 +156,22 @@ void take_candidate(void* ctx, uint64_t addr, rewriter::Verdict v, int prot) {
   }
 }
 
-void rewrite_loaded_modules(ScanTotals* scan, PatchTotals* patch) {
+// Protects the runtime's own modules: itself and what it calls in the SIGSYS
+// handler (Zydis, which needs Zycore).
+bool is_runtime_module(const LoadedModule& m, uintptr_t self) {
+  if (rewriter::module_contains(m.image, self)) return true;
+  return m.name != nullptr && (strstr(m.name, "/libZydis.so") != nullptr || strstr(m.name, "/libZycore.so") != nullptr);
+}
+
+void protect_module(const rewriter::ModuleImage& m) {
+  for (size_t i = 0; i < m.phnum; ++i)
+    if (m.phdr[i].p_type == PT_LOAD)
+      hook::protect_region(m.bias + m.phdr[i].p_vaddr, m.bias + m.phdr[i].p_vaddr + m.phdr[i].p_memsz);
+}
+
+// Looks at every module loaded now: protects the runtime's own, registers the
+// rest for lazy rewriting, and (zpoline) finds every rewritable site.
+void survey_modules(bool rewrite_now, ScanTotals* scan, PatchTotals* patch) {
   static ModuleList modules;
   dl_iterate_phdr(collect_module, &modules);
   const uintptr_t self = reinterpret_cast<uintptr_t>(interpose_entry);
@@ -141,16 +179,21 @@ void rewrite_loaded_modules(ScanTotals* scan, PatchTotals* patch) {
   SiteList sites;
   scan->sites = &sites;
   for (size_t i = 0; i < modules.n; ++i) {
-    const rewriter::ModuleImage& m = modules.items[i];
-    // Our own syscalls are the gate; the vDSO is the kernel's.
-    if (rewriter::module_contains(m, self) || (vdso != 0 && rewriter::module_contains(m, vdso))) continue;
+    const LoadedModule& m = modules.items[i];
+    if (is_runtime_module(m, self)) {
+      protect_module(m.image);
+      continue;
+    }
+    if (vdso != 0 && rewriter::module_contains(m.image, vdso)) continue;  // the kernel's
+    register_module(m.image);
     ++scan->modules;
-    rewriter::scan_module(m, take_candidate, scan);
+    if (rewrite_now) rewriter::scan_module(m.image, take_candidate, scan);
   }
   // Room for twice the sites (load factor 1/2) plus the ones found later.
   const size_t bytes = hook::SiteTable::bytes_for(sites.size() + 4096);
   const long mem = sys::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (sys::failed(mem)) return;
+  hook::protect_region(static_cast<uint64_t>(mem), static_cast<uint64_t>(mem) + bytes);
   g_state.sites.init(reinterpret_cast<void*>(mem), bytes);
   patch_sites(sites, &g_state.sites, patch);
 }
@@ -171,13 +214,20 @@ void report(const ScanTotals& scan, const PatchTotals& patch) {
   h->sites_skipped[arena::kSkipTableFull].fetch_add(patch.table_full, std::memory_order_relaxed);
   if (!(h->config.flags & arena::kFlagVerbose)) return;
   Text t;
-  t.str("interpose: pid ").dec(static_cast<uint64_t>(sys::getpid()));
-  t.str(": zpoline: rewrote ").dec(patch.patched).str(" syscall sites in ").dec(scan.modules);
-  t.str(" modules; left alone: ").dec(scan.skipped[arena::kSkipRedZone]).str(" red-zone, ");
-  t.dec(scan.skipped[arena::kSkipCacheLine]).str(" cache-line, ");
-  t.dec(scan.skipped[arena::kSkipNoFunction]).str(" outside known functions, ");
-  t.dec(scan.skipped[arena::kSkipUndecodable]).str(" undecodable");
-  if (patch.failed + patch.table_full != 0) t.str(", ").dec(patch.failed + patch.table_full).str(" failed");
+  t.str("interpose: pid ").dec(static_cast<uint64_t>(sys::getpid())).str(": ").str(mode_name(g_state.mode));
+  if (g_state.mode == arena::kModeZpoline) {
+    t.str(": rewrote ").dec(patch.patched).str(" syscall sites in ").dec(scan.modules);
+    t.str(" modules; left to SUD: ").dec(scan.skipped[arena::kSkipRedZone]).str(" red-zone, ");
+    t.dec(scan.skipped[arena::kSkipCacheLine]).str(" cache-line, ");
+    t.dec(scan.skipped[arena::kSkipNoFunction]).str(" outside known functions, ");
+    t.dec(scan.skipped[arena::kSkipUndecodable]).str(" undecodable");
+    if (patch.failed + patch.table_full != 0) t.str(", ").dec(patch.failed + patch.table_full).str(" failed");
+  } else if (g_state.mode == arena::kModeSud) {
+    t.str(": every syscall through Syscall User Dispatch, nothing rewritten");
+  } else {
+    t.str(": sites are rewritten the first time SUD catches them");
+  }
+  if (!g_state.sud) t.str("; SUD is not available, sites left alone are not interposed");
   t.ch('\n');
   say(t);
 }
@@ -192,22 +242,43 @@ void init() {
   arena::Header* h = g_state.arena;
   g_state.blocks_begin = reinterpret_cast<uintptr_t>(h) + h->header_size;
   g_state.blocks_span = size_t{h->block_capacity} * arena::kPage;
+  hook::protect_region(reinterpret_cast<uint64_t>(h), reinterpret_cast<uint64_t>(h) + h->total_size);
   h->runtimes_started.fetch_add(1, std::memory_order_relaxed);
-
+  g_state.mode = static_cast<arena::Mode>(h->config.mode);
+  const bool sud_available = (h->config.flags & arena::kFlagSudAvailable) != 0;
+  hook::init_actions();
   measure_xstate();
-  if (const long r = map_page_zero(); r != 0) {
-    h->runtimes_degraded.fetch_add(1, std::memory_order_relaxed);
-    Text t;
-    t.str("interpose: cannot map page 0 (error ").sdec(-r);
-    t.str("; vm.mmap_min_addr must be 0 or the process needs CAP_SYS_RAWIO): this process runs without interposition\n");
-    say(t);
-    return;
+
+  if (g_state.mode != arena::kModeSud) {
+    if (const long r = map_page_zero(); r != 0) {
+      Text t;
+      t.str("interpose: cannot map page 0 (error ").sdec(-r).str(")");
+      if (sud_available) {
+        t.str(": falling back to --mode sud\n");
+        g_state.mode = arena::kModeSud;
+      } else {
+        t.str(" and SUD is not available: this process runs without interposition\n");
+        h->runtimes_degraded.fetch_add(1, std::memory_order_relaxed);
+        say(t);
+        return;
+      }
+      say(t);
+    }
   }
-  hook::set_thread_block(hook::claim_block());
+  if (sud_available && hook::install_sigsys_handler()) g_state.sud = true;
+  hook::ThreadBlock* main_block = hook::claim_block();
+  hook::set_thread_block(main_block);
+  if (g_state.sud) hook::setup_altstack(main_block);
 
   ScanTotals scan;
   PatchTotals patch;
-  rewrite_loaded_modules(&scan, &patch);
+  survey_modules(g_state.mode == arena::kModeZpoline, &scan, &patch);
+  if (g_state.mode == arena::kModeLazypoline || g_state.mode == arena::kModeK23)
+    g_state.lazy_rewrite = lazy_rewrite_site;
+  if (g_state.sud && !hook::arm_sud()) {
+    g_state.sud = false;
+    say(Text().str("interpose: Syscall User Dispatch refused: sites left alone are not interposed\n"));
+  }
   report(scan, patch);
   sys::call(INTERPOSE_READY_SYSCALL, INTERPOSE_READY_MAGIC,
             reinterpret_cast<long>(interpose_internal_syscall_site),

@@ -28,6 +28,11 @@
  * is hooked from here on, and which `syscall` is the runtime's own. */
 #define INTERPOSE_READY_SYSCALL 0x494e54
 #define INTERPOSE_READY_MAGIC 0x7265616479 /* "ready" */
+/* When the runtime answers one of the program's syscalls itself, without the
+ * kernel (a protected fd, the virtual SIGSYS disposition, ...), it says so with
+ * syscall(INTERPOSE_EMULATED_SYSCALL, nr) through the internal gate, so that a
+ * tracer's count of the program's syscalls stays complete. */
+#define INTERPOSE_EMULATED_SYSCALL 0x494e55
 
 /* ---- how the stub was entered (Frame.kind) ------------------------------------ */
 #define INTERPOSE_KIND_REWRITTEN 0 /* `call *%rax` at a rewritten site: [rsp] = site+2 */

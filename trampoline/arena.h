@@ -22,9 +22,9 @@ inline constexpr uint32_t kVersion = INTERPOSE_TRAMPOLINE_ABI_VERSION;
 inline constexpr size_t kPage = 4096;
 inline constexpr uint32_t kDefaultBlockCapacity = 8192;
 
-// Syscalls 0..kCountedSyscalls-1 are counted one by one; any higher number lands in
-// ThreadBlock::other_count.  The kernel's table ends well below this.
-inline constexpr size_t kCountedSyscalls = 496;
+// Syscall numbers the hook path keeps per-number state for (the sled covers the
+// same range).  Any higher number is counted in ThreadBlock::other_count.
+inline constexpr size_t kCountedSyscalls = INTERPOSE_SLED_SIZE;
 
 // Which way a syscall reached dispatch.
 enum Path : uint32_t {
@@ -34,13 +34,19 @@ enum Path : uint32_t {
   kPathCount = 4,
 };
 
+// How the runtime catches syscalls (docs/modes.md).
 enum Mode : uint32_t {
-  kModeZpoline = 1,
+  kModeZpoline = 1,     // rewrite every site at load, SUD catches the rest
+  kModeLazypoline = 2,  // rewrite nothing at load; rewrite a site when SUD first catches it
+  kModeK23 = 3,         // rewrite the profiled sites at load, the rest lazily
+  kModeSud = 4,         // SUD only, never rewrite, no page 0
+  kModePtrace = 5,      // the launcher's tracer handles every syscall; no runtime
 };
 
 enum ConfigFlags : uint32_t {
   kFlagVerbose = 1u << 0,
   kFlagStats = 1u << 1,
+  kFlagSudAvailable = 1u << 2,  // the launcher found Syscall User Dispatch working
 };
 
 // Written by the launcher before the program starts; the runtime only reads it.
@@ -89,7 +95,14 @@ inline constexpr size_t total_size(uint32_t capacity) {
   return kHeaderSize + size_t{capacity} * kPage;
 }
 
-// Per thread; lives in the arena; %gs:0 holds its own address.
+// What dispatch does with a syscall number (ThreadBlock::action).
+enum Action : uint8_t {
+  kActionExecute = 0,  // count it and run it: the fast path
+  kActionSpecial = 1,  // dispatch_special decides
+};
+
+// Per thread; lives in the arena; %gs:0 holds its own address.  Everything the
+// hook path reads for an ordinary syscall is in this one page.
 struct ThreadBlock {
   ThreadBlock* self;             // INTERPOSE_TB_SELF
   uint64_t magic;
@@ -97,20 +110,23 @@ struct ThreadBlock {
   uint32_t borrowers;            // CLONE_VM|CLONE_VFORK children running on this block
   uint64_t vfork_ret[INTERPOSE_TB_VFORK_MAX];  // INTERPOSE_TB_VFORK_RET
   uint32_t index;
-  uint32_t pad0;
+  uint32_t sigsys_blocked;       // the program believes it blocked SIGSYS
   uint64_t free_next;            // free-list link: index + 1 of the next free block
   uint64_t saved_sigmask;        // the mask a new thread restores once it is set up
   uint64_t path_counts[kPathCount];
   uint64_t other_count;
-  uint64_t reserved[1];
-  uint64_t counts[kCountedSyscalls];
+  uint64_t altstack;             // the runtime's signal stack for this thread (this process's address)
+  uint64_t app_altstack_sp;      // what the program set with sigaltstack (virtual)
+  uint64_t app_altstack_size;
+  uint32_t app_altstack_flags;
+  uint32_t pad0;
+  uint64_t reserved[13];
+  uint8_t action[kCountedSyscalls];   // Action per syscall number, copied from the process's table
+  uint32_t counts[kCountedSyscalls];  // folded into Header::retired before they can overflow
+  uint8_t spare[INTERPOSE_TB_SIZE - 256 - kCountedSyscalls * 5];
 };
 
-static_assert(sizeof(ThreadBlock) == INTERPOSE_TB_SIZE);
-static_assert(offsetof(ThreadBlock, self) == INTERPOSE_TB_SELF);
-static_assert(offsetof(ThreadBlock, vfork_depth) == INTERPOSE_TB_VFORK_DEPTH);
-static_assert(offsetof(ThreadBlock, vfork_ret) == INTERPOSE_TB_VFORK_RET);
-static_assert(std::atomic<uint64_t>::is_always_lock_free);
+inline constexpr uint32_t kCountFoldThreshold = 1u << 31;
 
 inline ThreadBlock* block_at(Header* h, uint32_t index) {
   return reinterpret_cast<ThreadBlock*>(reinterpret_cast<char*>(h) + h->header_size +

@@ -1,15 +1,19 @@
 // dispatch: the one C++ function every hooked syscall passes through, whichever
-// way it arrived (a rewritten site, or a site redirected by the SIGSYS handler).
+// way it arrived (a rewritten site, or a site the SIGSYS handler redirected).
 //
 // It validates the entry, counts the call in the thread's block, and decides what
-// the stub does.  The common case touches the thread block, the site table and
-// nothing else; the few syscalls that change stacks, processes or the runtime's own
-// resources take dispatch_special.
+// the stub does.  An ordinary syscall touches the thread block and the site table
+// and nothing else; the syscalls that change stacks, processes, signal handling
+// or the runtime's own resources go through dispatch_special.
+#include <asm/prctl.h>
 #include <asm/unistd_64.h>
 #include <linux/sched.h>
 
 #include "exec_env.h"
+#include "guard.h"
 #include "hookpath.h"
+#include "kernel_types.h"
+#include "seccomp_check.h"
 #include "state.h"
 #include "sys.h"
 #include "thread.h"
@@ -37,29 +41,7 @@ static_assert(INTERPOSE_FRAME_SCRATCH_SIZE == INTERPOSE_FRAME_CALL_NR);
 static_assert(INTERPOSE_FRAME_SIZE % 16 == 0);
 
 using arena::ThreadBlock;
-
-// Syscalls that need more than "count and execute".
-constexpr bool is_special(uint64_t nr) {
-  switch (nr) {
-    case __NR_close:
-    case __NR_rt_sigreturn:
-    case __NR_dup2:
-    case __NR_clone:
-    case __NR_fork:
-    case __NR_vfork:
-    case __NR_execve:
-    case __NR_exit:
-    case __NR_fcntl:
-    case __NR_exit_group:
-    case __NR_dup3:
-    case __NR_execveat:
-    case __NR_clone3:
-    case __NR_close_range:
-      return true;
-    default:
-      return false;
-  }
-}
+using namespace kernel;
 
 inline uint64_t act(interpose_frame* f, uint64_t action) {
   f->action = action;
@@ -71,8 +53,28 @@ inline uint64_t answer(interpose_frame* f, long result) {
   return act(f, INTERPOSE_ACTION_RETURN);
 }
 
+// The runtime answers in the kernel's place: a tracer learns of the call through
+// the marker (INTERPOSE_EMULATED_SYSCALL).
+uint64_t emulate(interpose_frame* f, long result) {
+  sys::call(INTERPOSE_EMULATED_SYSCALL, static_cast<long>(f->nr));
+  return answer(f, result);
+}
+
 inline uint64_t return_address(const interpose_frame* f) {
   return *reinterpret_cast<const uint64_t*>(f->ret_slot);
+}
+
+// The caller's stack pointer at its syscall instruction.
+inline uint64_t caller_sp(const interpose_frame* f) {
+  return f->ret_slot + 8 + (f->kind == INTERPOSE_KIND_REDIRECTED ? INTERPOSE_RED_ZONE : 0);
+}
+
+// Runs the call with some arguments replaced, as the program's own call.
+long run_as_program(const interpose_frame* f, int i, uint64_t value) {
+  long a[6];
+  for (int k = 0; k < 6; ++k) a[k] = static_cast<long>(f->call_args[k]);
+  a[i] = static_cast<long>(value);
+  return interpose_app_syscall(static_cast<long>(f->call_nr), a[0], a[1], a[2], a[3], a[4], a[5]);
 }
 
 // A block may be handed back only by the thread that owns it: not while a vfork
@@ -81,8 +83,10 @@ inline bool block_is_borrowed(const ThreadBlock* b) {
   return b->vfork_depth != 0 || b->borrowers != 0;
 }
 
+// ---- processes and threads ----------------------------------------------------
+
 uint64_t push_vfork(interpose_frame* f, ThreadBlock* tb) {
-  if (tb->index == 0 || tb->vfork_depth >= INTERPOSE_TB_VFORK_MAX) return answer(f, -EAGAIN);
+  if (tb->index == 0 || tb->vfork_depth >= INTERPOSE_TB_VFORK_MAX) return emulate(f, -EAGAIN);
   tb->vfork_ret[tb->vfork_depth++] = return_address(f);
   return act(f, INTERPOSE_ACTION_VFORK);
 }
@@ -92,7 +96,7 @@ uint64_t do_clone(interpose_frame* f, ThreadBlock* tb, uint64_t flags, uint64_t 
   if (child_sp == 0) return vm ? push_vfork(f, tb) : act(f, INTERPOSE_ACTION_FORK);
   f->child_sp = child_sp;
   if (!vm) {
-    f->child_word = INTERPOSE_CHILD_PROCESS;
+    f->child_word = reinterpret_cast<uint64_t>(tb) | INTERPOSE_CHILD_PROCESS;
     return act(f, INTERPOSE_ACTION_CLONE_NEWSTACK);
   }
   if ((flags & CLONE_VFORK) != 0) {
@@ -105,7 +109,7 @@ uint64_t do_clone(interpose_frame* f, ThreadBlock* tb, uint64_t flags, uint64_t 
   // the program; until then no signal may reach it.
   ThreadBlock* nb = claim_block();
   uint64_t all = ~0ULL, old = 0;
-  sys::rt_sigprocmask(sys::kSigSetMask, &all, &old);
+  sys::rt_sigprocmask(kSigSetmask, &all, &old);
   nb->saved_sigmask = old;
   f->aux[0] = old;
   f->aux[1] = reinterpret_cast<uint64_t>(nb);
@@ -130,20 +134,206 @@ void retire_block(ThreadBlock* tb) {
   release_block(tb);
 }
 
-// The runtime's arena fd must survive everything the program does to its fds,
-// or the images it execs lose the runtime's state.
+uint64_t do_exit_thread(interpose_frame* f, ThreadBlock* tb) {
+  if (!block_is_borrowed(tb)) {
+    // Nothing of the program may run on this thread again: no signal handler
+    // on a freed stack or with a freed block.
+    uint64_t all = ~0ULL;
+    sys::rt_sigprocmask(kSigSetmask, &all, nullptr);
+    release_altstack(tb);
+    retire_block(tb);
+  }
+  return act(f, INTERPOSE_ACTION_EXECUTE);
+}
+
+uint64_t do_exec(interpose_frame* f, ThreadBlock* tb) {
+  // The new image must get the runtime back whatever environment the program
+  // passes (K23 pitfall 1).  On success this never returns.
+  const bool own = !block_is_borrowed(tb);
+  const uint64_t altstack = tb->altstack;
+  if (own) retire_block(tb);
+  const long r = run_exec_with_runtime(f);
+  if (own) {  // the exec failed: this thread needs a block again
+    ThreadBlock* nb = claim_block();
+    nb->altstack = altstack;
+    set_thread_block(nb);
+  }
+  return answer(f, r);
+}
+
+// ---- signals: SIGSYS stays the runtime's (K23 pitfall 2) ------------------------
+
+uint64_t do_sigaction(interpose_frame* f) {
+  const int sig = static_cast<int>(f->call_args[0]);
+  auto* act_in = reinterpret_cast<const Sigaction*>(f->call_args[1]);
+  auto* old_out = reinterpret_cast<Sigaction*>(f->call_args[2]);
+  if (sig == kSigSys) {
+    // The program's SIGSYS disposition is virtual: the real handler stays ours,
+    // and passes on the SIGSYS that are not SUD's.
+    if (f->call_args[3] != 8) return emulate(f, -EINVAL);
+    const Sigaction old = g_state.program_sigsys.action;
+    if (act_in != nullptr) g_state.program_sigsys.action = *act_in;
+    if (old_out != nullptr) *old_out = old;
+    return emulate(f, 0);
+  }
+  if (act_in != nullptr && (act_in->mask & kSigSysBit)) {
+    // A handler may not block SIGSYS while it runs: SUD would kill the process.
+    Sigaction copy = *act_in;
+    copy.mask &= ~kSigSysBit;
+    return answer(f, run_as_program(f, 1, reinterpret_cast<uint64_t>(&copy)));
+  }
+  return act(f, INTERPOSE_ACTION_EXECUTE);
+}
+
+uint64_t do_sigprocmask(interpose_frame* f, ThreadBlock* tb) {
+  const int how = static_cast<int>(f->call_args[0]);
+  auto* set = reinterpret_cast<const uint64_t*>(f->call_args[1]);
+  auto* old = reinterpret_cast<uint64_t*>(f->call_args[2]);
+  const uint32_t was_blocked = tb->sigsys_blocked;
+  uint64_t copy = 0;
+  long r;
+  if (set != nullptr && f->call_args[3] == 8) {
+    copy = *set;
+    if (how == kSigSetmask) tb->sigsys_blocked = (copy & kSigSysBit) != 0;
+    else if (copy & kSigSysBit) tb->sigsys_blocked = how == kSigBlock;
+    copy &= ~kSigSysBit;
+    r = run_as_program(f, 1, reinterpret_cast<uint64_t>(&copy));
+    if (r != 0) tb->sigsys_blocked = was_blocked;
+  } else {
+    r = run_as_program(f, 1, f->call_args[1]);
+  }
+  if (r == 0 && old != nullptr && was_blocked) *old |= kSigSysBit;
+  return answer(f, r);
+}
+
+// Syscalls that install a signal mask while they wait: argument `i` points at the
+// mask (or, for pselect6, at {mask pointer, size}).
+uint64_t do_mask_arg(interpose_frame* f, int i, bool indirect) {
+  const uint64_t p = f->call_args[i];
+  if (p == 0) return act(f, INTERPOSE_ACTION_EXECUTE);
+  if (indirect) {
+    struct MaskArg {
+      const uint64_t* mask;
+      uint64_t size;
+    };
+    const MaskArg in = *reinterpret_cast<const MaskArg*>(p);
+    if (in.mask == nullptr || !(*in.mask & kSigSysBit)) return act(f, INTERPOSE_ACTION_EXECUTE);
+    const uint64_t mask = *in.mask & ~kSigSysBit;
+    const MaskArg out{&mask, in.size};
+    return answer(f, run_as_program(f, i, reinterpret_cast<uint64_t>(&out)));
+  }
+  const uint64_t mask = *reinterpret_cast<const uint64_t*>(p);
+  if (!(mask & kSigSysBit)) return act(f, INTERPOSE_ACTION_EXECUTE);
+  const uint64_t copy = mask & ~kSigSysBit;
+  return answer(f, run_as_program(f, i, reinterpret_cast<uint64_t>(&copy)));
+}
+
+// The runtime's alternate stack stays; the program's is remembered and reported.
+uint64_t do_sigaltstack(interpose_frame* f, ThreadBlock* tb) {
+  auto* in = reinterpret_cast<const StackT*>(f->call_args[0]);
+  auto* out = reinterpret_cast<StackT*>(f->call_args[1]);
+  const uint64_t sp = caller_sp(f);
+  const bool set = tb->app_altstack_size != 0 && !(tb->app_altstack_flags & kSsDisable);
+  const bool on = set && sp - tb->app_altstack_sp < tb->app_altstack_size;
+  if (in != nullptr) {
+    const StackT want = *in;
+    const uint32_t mode = static_cast<uint32_t>(want.flags) & ~kSsAutodisarm;
+    if (mode != 0 && mode != static_cast<uint32_t>(kSsDisable) && mode != static_cast<uint32_t>(kSsOnstack))
+      return emulate(f, -EINVAL);
+    if (on) return emulate(f, -EPERM);
+    if (mode == static_cast<uint32_t>(kSsDisable)) {
+      tb->app_altstack_flags = kSsDisable;
+    } else {
+      if (want.size < kMinSigStkSz) return emulate(f, -ENOMEM);
+      tb->app_altstack_sp = want.sp;
+      tb->app_altstack_size = want.size;
+      tb->app_altstack_flags = static_cast<uint32_t>(want.flags) & kSsAutodisarm;
+    }
+  }
+  if (out != nullptr) {
+    StackT o{};
+    if (!set) {
+      o.flags = kSsDisable;
+    } else {
+      o.sp = tb->app_altstack_sp;
+      o.size = tb->app_altstack_size;
+      o.flags = static_cast<int32_t>((on ? kSsOnstack : 0) | (tb->app_altstack_flags & kSsAutodisarm));
+    }
+    *out = o;
+  }
+  return emulate(f, 0);
+}
+
+// A program's seccomp filter also filters the runtime: refuse one that would stop
+// it.  Strict mode allows too little to run the runtime at all.
+long check_seccomp(uint64_t mode, uint64_t prog_ptr) {
+  constexpr uint64_t kModeStrict = 1, kModeFilter = 2;
+  if (mode == kModeStrict) return -EPERM;
+  if (mode != kModeFilter || prog_ptr == 0) return 0;
+  struct Fprog {
+    uint16_t len;
+    const BpfInsn* filter;
+  };
+  const Fprog prog = *reinterpret_cast<const Fprog*>(prog_ptr);
+  const uint64_t ip = reinterpret_cast<uint64_t>(interpose_internal_syscall_site) + 2;
+  if (prog.filter == nullptr || !filter_spares_runtime(prog.filter, prog.len, ip)) return -EPERM;
+  return 0;
+}
+
+uint64_t do_prctl(interpose_frame* f) {
+  constexpr uint64_t kPrSetSeccomp = 22, kPrSetSud = 59, kSudOff = 0;
+  if (f->call_args[0] == kPrSetSud) {
+    // Switching SUD off would let the program's syscalls bypass the runtime:
+    // the request "succeeds" and changes nothing.  A dispatcher of its own
+    // cannot be stacked on ours.
+    return emulate(f, f->call_args[1] == kSudOff ? 0 : -EINVAL);
+  }
+  if (f->call_args[0] == kPrSetSeccomp) {
+    const long r = check_seccomp(f->call_args[1], f->call_args[2]);
+    if (r != 0) return emulate(f, r);
+  }
+  return act(f, INTERPOSE_ACTION_EXECUTE);
+}
+
+uint64_t do_seccomp(interpose_frame* f) {
+  constexpr uint64_t kSetModeStrict = 0, kSetModeFilter = 1;
+  long r = 0;
+  if (f->call_args[0] == kSetModeStrict) r = check_seccomp(1, 0);
+  else if (f->call_args[0] == kSetModeFilter) r = check_seccomp(2, f->call_args[2]);
+  if (r != 0) return emulate(f, r);
+  return act(f, INTERPOSE_ACTION_EXECUTE);
+}
+
+uint64_t do_arch_prctl(interpose_frame* f) {
+  // %gs is the runtime's per-thread pointer; the program sees it unused.
+  if (f->call_args[0] == ARCH_SET_GS) return emulate(f, -EPERM);
+  if (f->call_args[0] == ARCH_GET_GS) {
+    *reinterpret_cast<uint64_t*>(f->call_args[1]) = 0;
+    return emulate(f, 0);
+  }
+  return act(f, INTERPOSE_ACTION_EXECUTE);
+}
+
+uint64_t do_sigreturn(interpose_frame* f) {
+  // The mask the frame restores may not block SIGSYS either.
+  auto* mask = reinterpret_cast<uint64_t*>(caller_sp(f) + kSigreturnMaskOffset);
+  *mask &= ~kSigSysBit;
+  return act(f, INTERPOSE_ACTION_SIGRETURN);
+}
+
+// ---- the runtime's arena fd must survive whatever the program does to fds -------
+
 uint64_t guard_arena_fd(interpose_frame* f) {
   const long fd = g_state.arena_fd;
   if (fd < 0) return act(f, INTERPOSE_ACTION_EXECUTE);
   const uint64_t* a = f->call_args;
   switch (f->nr) {
     case __NR_close:
-      if (static_cast<long>(static_cast<int>(a[0])) == fd) return answer(f, 0);
+      if (static_cast<long>(static_cast<int>(a[0])) == fd) return emulate(f, 0);
       break;
     case __NR_fcntl:
       // Marking it close-on-exec would drop it at the next exec.
-      if (static_cast<int>(a[0]) == fd && static_cast<int>(a[1]) == 2 /* F_SETFD */)
-        return answer(f, 0);
+      if (static_cast<int>(a[0]) == fd && static_cast<int>(a[1]) == 2 /* F_SETFD */) return emulate(f, 0);
       break;
     case __NR_dup2:
     case __NR_dup3:
@@ -164,11 +354,11 @@ uint64_t guard_arena_fd(interpose_frame* f) {
           f->call_args[1] = ufd - 1;
           break;
         }
-        const long r = sys::call(__NR_close_range, static_cast<long>(lo),
-                                 static_cast<long>(ufd - 1), static_cast<long>(a[2]));
-        if (sys::failed(r)) return answer(f, r);
+        const long r = sys::call(__NR_close_range, static_cast<long>(lo), static_cast<long>(ufd - 1),
+                                 static_cast<long>(a[2]));
+        if (sys::failed(r)) return emulate(f, r);
       } else if (ufd == hi) {
-        return answer(f, 0);
+        return emulate(f, 0);
       }
       f->call_args[0] = ufd + 1;
       break;
@@ -180,7 +370,7 @@ uint64_t guard_arena_fd(interpose_frame* f) {
 __attribute__((noinline)) uint64_t dispatch_special(interpose_frame* f, ThreadBlock* tb) {
   switch (f->nr) {
     case __NR_rt_sigreturn:
-      return act(f, INTERPOSE_ACTION_SIGRETURN);
+      return do_sigreturn(f);
     case __NR_fork:
       return act(f, INTERPOSE_ACTION_FORK);
     case __NR_vfork:
@@ -190,25 +380,68 @@ __attribute__((noinline)) uint64_t dispatch_special(interpose_frame* f, ThreadBl
     case __NR_clone3:
       return do_clone3(f, tb);
     case __NR_execve:
-    case __NR_execveat: {
-      // The new image must get the runtime back whatever environment the program
-      // passes (K23 pitfall 1).  On success this never returns.
-      const bool own = !block_is_borrowed(tb);
-      if (own) retire_block(tb);
-      const long r = run_exec_with_runtime(f);
-      if (own) current_block();  // the exec failed: this thread needs a block again
-      return answer(f, r);
-    }
+    case __NR_execveat:
+      return do_exec(f, tb);
     case __NR_exit:
+      return do_exit_thread(f, tb);
     case __NR_exit_group:
       retire_block(tb);
+      return act(f, INTERPOSE_ACTION_EXECUTE);
+    case __NR_rt_sigaction:
+      return do_sigaction(f);
+    case __NR_rt_sigprocmask:
+      return do_sigprocmask(f, tb);
+    case __NR_rt_sigsuspend:
+      return do_mask_arg(f, 0, false);
+    case __NR_ppoll:
+      return do_mask_arg(f, 3, false);
+    case __NR_epoll_pwait:
+    case __NR_epoll_pwait2:
+      return do_mask_arg(f, 4, false);
+    case __NR_pselect6:
+    case __NR_io_pgetevents:
+      return do_mask_arg(f, 5, true);
+    case __NR_sigaltstack:
+      return do_sigaltstack(f, tb);
+    case __NR_prctl:
+      return do_prctl(f);
+    case __NR_seccomp:
+      return do_seccomp(f);
+    case __NR_arch_prctl:
+      return do_arch_prctl(f);
+    case __NR_mmap:
+    case __NR_mprotect:
+    case __NR_pkey_mprotect:
+    case __NR_munmap:
+    case __NR_mremap:
+    case __NR_madvise:
+      if (long r; guard_memory_call(f, &r)) return emulate(f, r);
       return act(f, INTERPOSE_ACTION_EXECUTE);
     default:
       return guard_arena_fd(f);
   }
 }
 
+__attribute__((noinline)) void fold_count(ThreadBlock* tb, uint64_t nr) {
+  g_state.arena->retired[nr].fetch_add(tb->counts[nr], std::memory_order_relaxed);
+  tb->counts[nr] = 0;
+}
+
 }  // namespace
+
+// The syscalls dispatch_special handles; everything else is counted and run.
+void init_actions() {
+  static constexpr int kSpecial[] = {
+      __NR_close,      __NR_rt_sigreturn, __NR_dup2,         __NR_clone,         __NR_fork,
+      __NR_vfork,      __NR_execve,       __NR_exit,         __NR_fcntl,         __NR_exit_group,
+      __NR_dup3,       __NR_execveat,     __NR_clone3,       __NR_close_range,   __NR_rt_sigaction,
+      __NR_rt_sigprocmask, __NR_rt_sigsuspend, __NR_ppoll,   __NR_epoll_pwait,   __NR_epoll_pwait2,
+      __NR_pselect6,   __NR_io_pgetevents, __NR_sigaltstack, __NR_prctl,         __NR_seccomp,
+      __NR_arch_prctl, __NR_mmap,         __NR_mprotect,     __NR_pkey_mprotect, __NR_munmap,
+      __NR_mremap,     __NR_madvise,
+  };
+  for (int nr : kSpecial) g_state.actions[nr] = arena::kActionSpecial;
+}
 
 }  // namespace interpose::hook
 
@@ -226,11 +459,12 @@ extern "C" uint64_t interpose_dispatch(interpose_frame* f) {
   }
   tb->path_counts[f->kind & (interpose::arena::kPathCount - 1)]++;
   const uint64_t nr = f->nr;
-  if (INTERPOSE_LIKELY(nr < interpose::arena::kCountedSyscalls))
-    tb->counts[nr]++;
-  else
+  if (INTERPOSE_LIKELY(nr < interpose::arena::kCountedSyscalls)) {
+    if (INTERPOSE_UNLIKELY(++tb->counts[nr] >= interpose::arena::kCountFoldThreshold)) fold_count(tb, nr);
+    if (INTERPOSE_LIKELY(tb->action[nr] == interpose::arena::kActionExecute)) return INTERPOSE_ACTION_EXECUTE;
+  } else {
     tb->other_count++;
-  if (INTERPOSE_LIKELY(!is_special(nr))) return INTERPOSE_ACTION_EXECUTE;
+  }
   return dispatch_special(f, tb);
 }
 
@@ -240,7 +474,7 @@ extern "C" int64_t interpose_after(interpose_frame* f, int64_t result) {
     case __NR_clone3: {
       const uint64_t kind = f->child_word & INTERPOSE_CHILD_KIND_MASK;
       if (kind == INTERPOSE_CHILD_THREAD) {
-        sys::rt_sigprocmask(sys::kSigSetMask, &f->aux[0], nullptr);
+        sys::rt_sigprocmask(interpose::kernel::kSigSetmask, &f->aux[0], nullptr);
         if (result < 0) release_block(reinterpret_cast<ThreadBlock*>(f->aux[1]));
       } else if (kind == INTERPOSE_CHILD_VFORK) {
         --current_block()->borrowers;
@@ -251,9 +485,28 @@ extern "C" int64_t interpose_after(interpose_frame* f, int64_t result) {
   return result;
 }
 
+namespace {
+
+// A new process (fork, or clone without CLONE_VM): its own block, SUD again (the
+// kernel does not carry it over), the SIGSYS handler again (CLONE_CLEAR_SIGHAND
+// may have reset it).  The alternate stack was copied with the address space.
+void setup_child_process(const ThreadBlock* parent) {
+  ThreadBlock* b = claim_block();
+  b->altstack = parent->altstack;
+  b->app_altstack_sp = parent->app_altstack_sp;
+  b->app_altstack_size = parent->app_altstack_size;
+  b->app_altstack_flags = parent->app_altstack_flags;
+  b->sigsys_blocked = parent->sigsys_blocked;
+  if (g_state.sud) install_sigsys_handler();
+  setup_thread(b, false);
+}
+
+}  // namespace
+
 extern "C" void interpose_fork_child(interpose_frame*) {
-  // A new process: its thread must stop writing into its parent's block.
-  set_thread_block(claim_block());
+  uintptr_t v;
+  asm volatile("mov %%gs:0, %0" : "=r"(v));
+  setup_child_process(reinterpret_cast<const ThreadBlock*>(v));
 }
 
 extern "C" void interpose_clone_child(uint64_t child_word) {
@@ -261,15 +514,19 @@ extern "C" void interpose_clone_child(uint64_t child_word) {
   auto* block = reinterpret_cast<ThreadBlock*>(child_word & ~uint64_t{INTERPOSE_CHILD_KIND_MASK});
   switch (kind) {
     case INTERPOSE_CHILD_THREAD:
-      set_thread_block(block);
-      sys::rt_sigprocmask(sys::kSigSetMask, &block->saved_sigmask, nullptr);
+      setup_thread(block, true);
+      sys::rt_sigprocmask(interpose::kernel::kSigSetmask, &block->saved_sigmask, nullptr);
       break;
     case INTERPOSE_CHILD_PROCESS:
-      set_thread_block(claim_block());
+      setup_child_process(block);
       break;
     case INTERPOSE_CHILD_VFORK:
-      break;  // borrows the parent's block until it execs
+      // Borrows the parent's block until it execs; SUD is per task.
+      if (g_state.sud) INTERPOSE_CHECK(arm_sud());
+      break;
   }
 }
 
-extern "C" void interpose_vfork_child() {}
+extern "C" void interpose_vfork_child() {
+  if (g_state.sud) INTERPOSE_CHECK(arm_sud());
+}

@@ -341,6 +341,17 @@ interpose_internal_syscall_site:
         .cfi_endproc
         .size interpose_gate_syscall, .-interpose_gate_syscall
 
+/* The SIGSYS handler's sa_restorer: rt_sigreturn through the internal site, so
+ * a tracer counts it as the runtime's own. */
+        .p2align 4
+        .globl interpose_sigreturn_restorer
+        .hidden interpose_sigreturn_restorer
+        .type interpose_sigreturn_restorer, @function
+interpose_sigreturn_restorer:
+        mov     $__NR_rt_sigreturn, %eax
+        jmp     interpose_internal_syscall_site
+        .size interpose_sigreturn_restorer, .-interpose_sigreturn_restorer
+
         .globl interpose_gate_end
         .hidden interpose_gate_end
 interpose_gate_end:

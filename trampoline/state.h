@@ -6,13 +6,23 @@
 #include <stdint.h>
 
 #include "arena.h"
+#include "signals.h"
 #include "site_table.h"
 
 namespace interpose::hook {
 
 inline constexpr size_t kMaxPath = 4096;
 
+// A range of the runtime's own memory the program may not unmap, remap or
+// change the protection of.
+struct Region {
+  uint64_t begin;
+  uint64_t end;
+};
+
 struct State {
+  arena::Mode mode = arena::kModeZpoline;
+  bool sud = false;                // Syscall User Dispatch is armed in every thread
   arena::Header* arena = nullptr;
   uintptr_t blocks_begin = 0;  // [blocks_begin, +blocks_span): this process's view of
   uintptr_t blocks_span = 0;   // the arena's thread blocks
@@ -21,6 +31,20 @@ struct State {
   // What a new image's environment must hold for the runtime to come back in it:
   // "LD_PRELOAD=" + the runtime's own path.
   char runtime_path[kMaxPath] = {};
+
+  // What dispatch does per syscall number (arena::Action); each thread block gets
+  // a copy, so the hot path reads it from the page it touches anyway.
+  uint8_t actions[arena::kCountedSyscalls] = {};
+
+  ProgramSigsys program_sigsys;
+
+  static constexpr int kMaxRegions = 16;
+  Region regions[kMaxRegions] = {};
+  int region_count = 0;
+
+  // Rewrites a site the SIGSYS handler just caught (lazypoline and k23 modes);
+  // runs in signal context, set by the runtime.
+  void (*lazy_rewrite)(uint64_t site) = nullptr;
 };
 
 extern State g_state;

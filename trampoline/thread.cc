@@ -2,6 +2,7 @@
 
 #include <asm/prctl.h>
 
+#include "signals.h"
 #include "sys.h"
 
 namespace interpose::hook {
@@ -14,6 +15,7 @@ ThreadBlock* init_block(ThreadBlock* b, uint32_t index) {
   b->self = b;
   b->magic = kBlockMagic;
   b->index = index;
+  for (size_t i = 0; i < arena::kCountedSyscalls; ++i) b->action[i] = g_state.actions[i];
   return b;
 }
 
@@ -54,6 +56,11 @@ void release_block(ThreadBlock* b) {
   b->vfork_depth = 0;
   b->borrowers = 0;
   b->saved_sigmask = 0;
+  b->sigsys_blocked = 0;
+  b->altstack = 0;
+  b->app_altstack_sp = 0;
+  b->app_altstack_size = 0;
+  b->app_altstack_flags = 0;
   b->self = nullptr;
   b->magic = 0;
   uint64_t head = h->free_head.load(std::memory_order_relaxed);
@@ -70,7 +77,7 @@ void set_thread_block(ThreadBlock* b) {
 
 ThreadBlock* adopt_current_thread() {
   ThreadBlock* b = claim_block();
-  set_thread_block(b);
+  setup_thread(b, true);
   return b;
 }
 

@@ -42,10 +42,16 @@ TEST(Errors, RuntimeMissing) {
 }
 
 TEST(Errors, StaticBinary) {
-  RunResult r = run({interpose_bin(), "--", program("static_exit"), "5"});
+  // A runtime cannot be preloaded into it: auto mode traces it instead...
+  RunResult r = run({interpose_bin(), "--stats", "--", program("static_exit"), "5"});
+  EXPECT_EQ(r.status, 5) << r.err;
+  EXPECT_NE(r.err.find("ptrace"), std::string::npos) << r.err;
+  // ... and a mode that needs the runtime says so.
+  r = run({interpose_bin(), "--mode", "zpoline", "--", program("static_exit"), "5"});
   EXPECT_EQ(r.status, 121);
   EXPECT_EQ(lines(r.err), 1) << r.err;
   EXPECT_NE(r.err.find("statically linked"), std::string::npos);
+  EXPECT_NE(r.err.find("--mode ptrace"), std::string::npos);
 }
 
 TEST(Errors, Usage) {
@@ -60,21 +66,38 @@ TEST(Errors, Usage) {
   EXPECT_NE(r.out.find("interpose "), std::string::npos);
 }
 
-TEST(Errors, PageZeroNotMappableWhenUnprivileged) {
+std::vector<std::string> as_nobody(std::vector<std::string> argv) {
+  std::vector<std::string> cmd = {"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"};
+  cmd.insert(cmd.end(), argv.begin(), argv.end());
+  return cmd;
+}
+
+// Unprivileged, page 0 cannot be mapped: auto falls back to SUD, says so in one
+// line, and still interposes everything.
+TEST(Errors, UnprivilegedFallsBackToSud) {
   if (geteuid() != 0) GTEST_SKIP() << "needs root to drop privileges";
-  // nobody cannot map below vm.mmap_min_addr.
-  RunResult r = run({"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--", interpose_bin(), "--",
-                     "/bin/true"});
+  const std::string stats = temp_path("nobody-stats");
+  RunResult r = run(as_nobody({interpose_bin(), "--stats=" + stats, "--", "/bin/sh", "-c", "echo hi; ls / >/dev/null"}));
   if (r.status == 127 && r.err.find("setpriv") != std::string::npos) GTEST_SKIP() << r.err;
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "hi\n");
+  EXPECT_EQ(lines(r.err), 1) << r.err;
+  EXPECT_NE(r.err.find("page 0"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("falling back to --mode sud"), std::string::npos) << r.err;
+  const Interposed s = parse_stats(read_file(stats));
+  EXPECT_GT(s.sud, 10u) << s.stats_text;
+  EXPECT_EQ(s.sud, s.total);
+  // Asking for page 0 explicitly is an error, with its own status.
+  r = run(as_nobody({interpose_bin(), "--mode", "zpoline", "--", "/bin/true"}));
   EXPECT_EQ(r.status, 122) << r.err;
   EXPECT_EQ(lines(r.err), 1) << r.err;
-  EXPECT_NE(r.err.find("page 0"), std::string::npos);
 }
 
 TEST(Errors, VerboseSaysWhichModeRuns) {
   RunResult r = run({interpose_bin(), "--verbose", "--", "/bin/true"});
   EXPECT_EQ(r.status, 0);
   EXPECT_NE(r.err.find("mode zpoline"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("page 0 can be mapped and SUD works"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("rewrote"), std::string::npos) << r.err;
 }
 

@@ -133,6 +133,8 @@ std::string temp_path(const std::string& name) {
   }
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
   std::string prefix = info != nullptr ? std::string(info->test_suite_name()) + "." + info->name() + "." : "";
+  for (char& c : prefix)
+    if (c == '/') c = '_';
   return dir + "/" + prefix + name;
 }
 
@@ -161,8 +163,13 @@ Interposed parse_stats(const std::string& text) {
     const uint64_t n = std::stoull(first);
     if (second == "total") {
       r.total = n;
-      const auto p = line.find("rewritten sites ");
-      if (p != std::string::npos) r.rewritten = std::stoull(line.substr(p + 16));
+      auto field = [&](const char* key) -> uint64_t {
+        const auto p = line.find(key);
+        return p == std::string::npos ? 0 : std::stoull(line.substr(p + strlen(key)));
+      };
+      r.rewritten = field("rewritten sites ");
+      r.sud = field("SUD ");
+      r.ptraced = field("ptrace ");
     } else {
       r.calls[second] = n;
     }
@@ -182,6 +189,16 @@ Interposed run_interposed(const std::vector<std::string>& argv, const std::vecto
   r.result = result;
   unlink(stats.c_str());
   return r;
+}
+
+const std::vector<std::string>& all_modes() {
+  static const std::vector<std::string> modes = {"auto", "zpoline", "lazypoline", "k23", "sud", "ptrace"};
+  return modes;
+}
+
+std::vector<std::string> mode_options(const std::string& mode) {
+  if (mode == "auto") return {};
+  return {"--mode", mode};
 }
 
 }  // namespace interpose::test

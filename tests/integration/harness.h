@@ -37,6 +37,8 @@ struct Interposed {
   std::map<std::string, uint64_t> calls;  // per syscall name
   uint64_t total = 0;
   uint64_t rewritten = 0;                 // calls that took the rewritten path
+  uint64_t sud = 0;                       // ... Syscall User Dispatch
+  uint64_t ptraced = 0;                   // ... the launcher's tracer
   uint64_t runtimes = 0;                  // process images that ran the runtime
   std::string stats_text;
 };
@@ -47,5 +49,9 @@ Interposed run_interposed(const std::vector<std::string>& argv, const std::vecto
 Interposed parse_stats(const std::string& text);
 
 std::string read_file(const std::string& path);
+
+// Every mode the CLI accepts, and the options selecting one.
+const std::vector<std::string>& all_modes();
+std::vector<std::string> mode_options(const std::string& mode);
 
 }  // namespace interpose::test

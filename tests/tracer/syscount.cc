@@ -2,10 +2,13 @@
 // every process and thread, and counts the syscalls each process makes after its
 // runtime announced itself (INTERPOSE_READY_SYSCALL), leaving out those the runtime
 // makes on its own behalf (their `syscall` is the internal site the announcement
-// names).  Those are exactly the calls dispatch should have counted.
+// names) and adding those it answered without the kernel (it announces each).
+// Those are exactly the calls dispatch should have counted.
 //
-//   syscount -o COUNTS -- command args...
+//   syscount [--all] -o COUNTS -- command args...
 // COUNTS gets one "name count" line per syscall; the exit status is the command's.
+// --all counts every syscall of every process from the first exec on (the ground
+// truth for --mode ptrace, which needs no runtime).
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -49,9 +52,11 @@ pid_t tgid_of(pid_t tid) {
 
 int main(int argc, char** argv) {
   std::string out_path;
+  bool all = false;
   int i = 1;
   for (; i < argc; ++i) {
     if (strcmp(argv[i], "-o") == 0 && i + 1 < argc) out_path = argv[++i];
+    else if (strcmp(argv[i], "--all") == 0) all = true;
     else if (strcmp(argv[i], "--") == 0) { ++i; break; }
     else break;
   }
@@ -77,7 +82,7 @@ int main(int argc, char** argv) {
   std::map<pid_t, Task> tasks;     // by tid
   std::set<pid_t> held;            // new tasks waiting for their parent's event
   tasks[child].tgid = child;
-  procs[child];
+  procs[child].ready = all;
   std::map<long, uint64_t> counts;
   int exit_status = 0;
 
@@ -112,6 +117,8 @@ int main(int argc, char** argv) {
         if (nr == INTERPOSE_READY_SYSCALL && info.entry.args[0] == INTERPOSE_READY_MAGIC) {
           p.ready = true;
           p.internal_site = info.entry.args[1];
+        } else if (p.ready && nr == INTERPOSE_EMULATED_SYSCALL) {
+          ++counts[static_cast<long>(info.entry.args[0])];  // answered by the runtime itself
         } else if (p.ready && info.instruction_pointer - 2 != p.internal_site) {
           ++counts[nr];
         }
@@ -130,6 +137,7 @@ int main(int argc, char** argv) {
         // thread that execs takes over the leader's pid, which is `tid` now.)
         const pid_t tgid = tasks[tid].tgid;
         procs[tgid] = Process{};
+        procs[tgid].ready = all;
       }
     } else if (event == PTRACE_EVENT_STOP) {
       // group-stop: nothing to do
