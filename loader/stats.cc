@@ -44,7 +44,7 @@ std::string format_stats(const StatsSummary& s) {
   out += line;
   for (const auto& c : s.counts) {
     char unknown[32];
-    const char* name = c.nr < 0 ? "(numbers >= 496)" : syscall_name(c.nr);
+    const char* name = c.nr < 0 ? "(numbers >= 512)" : syscall_name(c.nr);
     if (name == nullptr) {
       std::snprintf(unknown, sizeof unknown, "syscall_%ld", c.nr);
       name = unknown;
@@ -60,13 +60,14 @@ std::string format_stats(const StatsSummary& s) {
   out += line;
   std::snprintf(line, sizeof line,
                 "interpose: %llu process image(s) ran the runtime; %llu sites rewritten, left alone: "
-                "%llu red-zone, %llu cache-line, %llu outside known functions, %llu undecodable\n",
+                "%llu red-zone, %llu cache-line, %llu outside known functions, %llu undecodable, %llu unreached\n",
                 static_cast<unsigned long long>(s.runtimes),
                 static_cast<unsigned long long>(s.sites_rewritten),
                 static_cast<unsigned long long>(s.sites_skipped[arena::kSkipRedZone]),
                 static_cast<unsigned long long>(s.sites_skipped[arena::kSkipCacheLine]),
                 static_cast<unsigned long long>(s.sites_skipped[arena::kSkipNoFunction]),
-                static_cast<unsigned long long>(s.sites_skipped[arena::kSkipUndecodable]));
+                static_cast<unsigned long long>(s.sites_skipped[arena::kSkipUndecodable]),
+                static_cast<unsigned long long>(s.sites_skipped[arena::kSkipUnreached]));
   out += line;
   if (s.degraded != 0) {
     std::snprintf(line, sizeof line, "interpose: %llu process image(s) ran without interposition\n",

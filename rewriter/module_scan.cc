@@ -28,22 +28,9 @@ const ElfW(Phdr) * segment_containing(const ModuleImage& m, uint64_t addr) {
 // Longest stretch between two FDEs that may be decoded as the first one's tail.
 constexpr uint64_t kMaxCfiGap = 64;
 
-// The syscall instructions decoding found in the current function.
-struct FunctionSites {
-  static constexpr size_t kMax = 1024;
-  uint64_t addr[kMax];
-  size_t n = 0;
-  bool has(uint64_t a) const {
-    for (size_t i = 0; i < n; ++i)
-      if (addr[i] == a) return true;
-    return false;
-  }
-};
-
-void collect(void* ctx, uint64_t site) {
-  auto* s = static_cast<FunctionSites*>(ctx);
-  if (s->n < FunctionSites::kMax) s->addr[s->n++] = site;
-}
+// Decoding scratch.  Every caller is single-threaded by construction: the
+// runtime's constructor, lazy rewriting (under its patching flag), host tools.
+FunctionMap g_map;
 
 // The unwind index of a module: .eh_frame_hdr (PT_GNU_EH_FRAME) and the segment
 // holding .eh_frame.
@@ -97,25 +84,22 @@ Verdict judge_address(const ModuleImage& m, uint64_t site, int* prot) {
   FunctionRange f;
   bool gap = false;
   if (!function_of(index, site, &f, &gap) || !view.contains(f.begin, f.end - f.begin)) return Verdict::kNoFunction;
-  FunctionSites sites;
   const FunctionFacts facts =
-      scan_function(ByteView{view.data + (f.begin - view.addr), f.end - f.begin, f.begin}, collect, &sites);
-  if (gap && facts.decoded_until != f.end) return Verdict::kNoFunction;
-  if (sites.has(site)) return judge_site(site, facts);
-  return site >= facts.decoded_until ? Verdict::kUndecodable : Verdict::kNotInstruction;
+      scan_function(ByteView{view.data + (f.begin - view.addr), f.end - f.begin, f.begin}, &g_map, nullptr, nullptr);
+  const Verdict v = classify(site, facts, g_map);
+  return gap && v != Verdict::kRewrite && v != Verdict::kRedZone && v != Verdict::kCacheLine ? Verdict::kNoFunction : v;
 }
 
 void scan_module(const ModuleImage& m, CandidateSink sink, void* ctx) {
   const FdeIndex index = unwind_index(m);
 
-  FunctionSites sites;
   for (size_t i = 0; i < m.phnum; ++i) {
     const ElfW(Phdr)& p = m.phdr[i];
     if (p.p_type != PT_LOAD || !(p.p_flags & PF_X) || !(p.p_flags & PF_R)) continue;
     const int prot = prot_of(p);
     const ByteView seg = segment_view(m, p);
     FunctionFacts facts;  // of the function the last candidate fell in
-    bool have_facts = false;
+    bool have_facts = false, gap = false;
     const uint8_t* cursor = seg.data;
     const uint8_t* const end = seg.data + seg.size;
     while (cursor + 1 < end) {
@@ -127,28 +111,18 @@ void scan_module(const ModuleImage& m, CandidateSink sink, void* ctx) {
       if (!have_facts || cand < facts.begin || cand >= facts.end) {
         FunctionRange f;
         have_facts = false;
-        bool gap = false;
-        if (!function_of(index, cand, &f, &gap)) {
+        if (!function_of(index, cand, &f, &gap) || !seg.contains(f.begin, f.end - f.begin)) {
           sink(ctx, cand, Verdict::kNoFunction, prot);
           continue;
         }
-        if (!seg.contains(f.begin, f.end - f.begin)) {
-          sink(ctx, cand, Verdict::kNoFunction, prot);
-          continue;
-        }
-        sites.n = 0;
-        facts = scan_function(ByteView{seg.data + (f.begin - seg.addr), f.end - f.begin, f.begin},
-                              collect, &sites);
-        if (gap && facts.decoded_until != f.end) {
-          sink(ctx, cand, Verdict::kNoFunction, prot);
-          continue;
-        }
+        facts = scan_function(ByteView{seg.data + (f.begin - seg.addr), f.end - f.begin, f.begin}, &g_map,
+                              nullptr, nullptr);
         have_facts = true;
       }
-      Verdict v;
-      if (sites.has(cand)) v = judge_site(cand, facts);
-      else if (cand >= facts.decoded_until) v = Verdict::kUndecodable;
-      else continue;  // inside another instruction: not a syscall at all
+      Verdict v = classify(cand, facts, g_map);
+      if (v == Verdict::kNotInstruction) continue;  // inside another instruction: not a syscall at all
+      // In a CFI gap, only what the function's own flow reaches counts as its code.
+      if (gap && v != Verdict::kRewrite && v != Verdict::kRedZone && v != Verdict::kCacheLine) v = Verdict::kNoFunction;
       sink(ctx, cand, v, prot);
     }
   }

@@ -151,6 +151,7 @@ void take_candidate(void* ctx, uint64_t addr, rewriter::Verdict v, int prot) {
     case rewriter::Verdict::kRedZone: ++t->skipped[arena::kSkipRedZone]; return;
     case rewriter::Verdict::kCacheLine: ++t->skipped[arena::kSkipCacheLine]; return;
     case rewriter::Verdict::kUndecodable: ++t->skipped[arena::kSkipUndecodable]; return;
+    case rewriter::Verdict::kUnreached: ++t->skipped[arena::kSkipUnreached]; return;
     case rewriter::Verdict::kNoFunction:
     case rewriter::Verdict::kNotInstruction: ++t->skipped[arena::kSkipNoFunction]; return;
   }
@@ -220,7 +221,8 @@ void report(const ScanTotals& scan, const PatchTotals& patch) {
     t.str(" modules; left to SUD: ").dec(scan.skipped[arena::kSkipRedZone]).str(" red-zone, ");
     t.dec(scan.skipped[arena::kSkipCacheLine]).str(" cache-line, ");
     t.dec(scan.skipped[arena::kSkipNoFunction]).str(" outside known functions, ");
-    t.dec(scan.skipped[arena::kSkipUndecodable]).str(" undecodable");
+    t.dec(scan.skipped[arena::kSkipUndecodable]).str(" undecodable, ");
+    t.dec(scan.skipped[arena::kSkipUnreached]).str(" unreached");
     if (patch.failed + patch.table_full != 0) t.str(", ").dec(patch.failed + patch.table_full).str(" failed");
   } else if (g_state.mode == arena::kModeSud) {
     t.str(": every syscall through Syscall User Dispatch, nothing rewritten");

@@ -61,6 +61,7 @@ enum SkipReason : uint32_t {
   kSkipCacheLine,      // the 2 bytes straddle a cache line: no atomic store exists
   kSkipNoFunction,     // no unwind info says which instructions are real
   kSkipUndecodable,    // decoding the function from its start failed before the site
+  kSkipUnreached,      // no path from the function's entry reaches it (jump tables)
   kSkipTableFull,
   kSkipCount,
 };

@@ -46,27 +46,16 @@ std::vector<Case> load_cases() {
   return cases;
 }
 
-struct Found {
-  std::vector<uint64_t> sites;
-};
-
-void collect(void* ctx, uint64_t site) { static_cast<Found*>(ctx)->sites.push_back(site); }
-
 // The verdict of every byte pair 0f 05 in the function, as "offset:verdict ...".
 std::string judge_all(const Case& c) {
-  Found found;
+  static FunctionMap map;
   const ByteView code{c.bytes.data(), c.bytes.size(), c.addr};
-  const FunctionFacts facts = scan_function(code, collect, &found);
+  const FunctionFacts facts = scan_function(code, &map, nullptr, nullptr);
   std::string out;
   for (size_t i = 0; i + 1 < c.bytes.size(); ++i) {
     if (c.bytes[i] != 0x0f || c.bytes[i + 1] != 0x05) continue;
-    const uint64_t at = c.addr + i;
-    Verdict v;
-    if (std::find(found.sites.begin(), found.sites.end(), at) != found.sites.end()) v = judge_site(at, facts);
-    else if (at >= facts.decoded_until) v = Verdict::kUndecodable;
-    else v = Verdict::kNotInstruction;
     if (!out.empty()) out += " ";
-    out += std::to_string(i) + ":" + verdict_name(v);
+    out += std::to_string(i) + ":" + verdict_name(classify(c.addr + i, facts, map));
   }
   return out;
 }
@@ -85,11 +74,24 @@ TEST(Rewriter, CacheLineRule) {
 }
 
 TEST(Rewriter, EmptyAndTruncatedInput) {
+  static FunctionMap map;
   const uint8_t half[] = {0x0f};
-  FunctionFacts f = scan_function(ByteView{half, 1, 0x1000}, nullptr, nullptr);
+  FunctionFacts f = scan_function(ByteView{half, 1, 0x1000}, &map, nullptr, nullptr);
   EXPECT_EQ(f.syscalls, 0u);
-  f = scan_function(ByteView{nullptr, 0, 0x1000}, nullptr, nullptr);
-  EXPECT_EQ(f.decoded_until, 0x1000u);
+  EXPECT_TRUE(f.decode_failed);
+  f = scan_function(ByteView{nullptr, 0, 0x1000}, &map, nullptr, nullptr);
+  EXPECT_EQ(f.syscalls, 0u);
+  EXPECT_EQ(classify(0x1000, f, map), Verdict::kNoFunction);
+}
+
+TEST(Rewriter, TooBigFunctionsAreNotTrusted) {
+  static FunctionMap map;
+  std::vector<uint8_t> code(FunctionMap::kMaxBytes + 16, 0x90);
+  code[100] = 0x0f;
+  code[101] = 0x05;
+  const FunctionFacts f = scan_function(ByteView{code.data(), code.size(), 0x1000}, &map, nullptr, nullptr);
+  EXPECT_TRUE(f.too_big);
+  EXPECT_EQ(classify(0x1000 + 100, f, map), Verdict::kUndecodable);
 }
 
 // The real C library: the sites the runtime relies on are found, the ones it must
@@ -119,6 +121,7 @@ TEST(Rewriter, SystemLibc) {
   EXPECT_TRUE(has("rewrite", "getppid"));
   // Nothing is rewritten that is not known to be an instruction.
   EXPECT_EQ(t.by_verdict["not-an-instruction"].size(), 0u);
+  EXPECT_EQ(t.by_verdict["undecodable"].size(), 0u);
   for (const auto& [verdict, fns] : t.by_verdict) {
     if (verdict != "rewrite") {
       EXPECT_LT(fns.size(), 20u) << verdict;
