@@ -12,6 +12,9 @@
 #include "abi.h"
 #include <asm/unistd_64.h>
 
+        .hidden __ehdr_start
+        .hidden __etext
+
         .section .text.interpose_gate,"ax",@progbits
         .p2align 12
         .globl interpose_gate_begin
@@ -307,6 +310,15 @@ interpose_entry:
         .type interpose_app_syscall, @function
 interpose_app_syscall:
         .cfi_startproc
+        /* Only the runtime's own code calls the gates: a return address outside
+         * libinterpose.so's text is someone jumping here to bypass dispatch. */
+        mov     (%rsp), %r11
+        lea     __ehdr_start(%rip), %rax
+        cmp     %rax, %r11
+        jb      .Lgate_misuse
+        lea     __etext(%rip), %rax
+        cmp     %rax, %r11
+        jae     .Lgate_misuse
         mov     %rdi, %rax
         mov     %rsi, %rdi
         mov     %rdx, %rsi
@@ -315,6 +327,14 @@ interpose_app_syscall:
         mov     %r9, %r8
         mov     8(%rsp), %r9
         syscall
+        /* ... and whoever jumped past that check gets one call, not two. */
+        mov     (%rsp), %r11
+        lea     __ehdr_start(%rip), %rcx
+        cmp     %rcx, %r11
+        jb      .Lgate_misuse
+        lea     __etext(%rip), %rcx
+        cmp     %rcx, %r11
+        jae     .Lgate_misuse
         ret
         .cfi_endproc
         .size interpose_app_syscall, .-interpose_app_syscall
@@ -326,6 +346,15 @@ interpose_app_syscall:
         .type interpose_gate_syscall, @function
 interpose_gate_syscall:
         .cfi_startproc
+        /* Only the runtime's own code calls the gates: a return address outside
+         * libinterpose.so's text is someone jumping here to bypass dispatch. */
+        mov     (%rsp), %r11
+        lea     __ehdr_start(%rip), %rax
+        cmp     %rax, %r11
+        jb      .Lgate_misuse
+        lea     __etext(%rip), %rax
+        cmp     %rax, %r11
+        jae     .Lgate_misuse
         mov     %rdi, %rax
         mov     %rsi, %rdi
         mov     %rdx, %rsi
@@ -337,7 +366,20 @@ interpose_gate_syscall:
         .hidden interpose_internal_syscall_site
 interpose_internal_syscall_site:
         syscall
+        /* ... and whoever jumped past that check gets one call, not two. */
+        mov     (%rsp), %r11
+        lea     __ehdr_start(%rip), %rcx
+        cmp     %rcx, %r11
+        jb      .Lgate_misuse
+        lea     __etext(%rip), %rcx
+        cmp     %rcx, %r11
+        jae     .Lgate_misuse
         ret
+.Lgate_misuse:
+        mov     $__NR_exit_group, %eax
+        mov     $(128 + 31), %edi               /* as if killed by SIGSYS */
+        syscall
+        ud2
         .cfi_endproc
         .size interpose_gate_syscall, .-interpose_gate_syscall
 

@@ -3,6 +3,7 @@
 #include <asm/unistd_64.h>
 #include <linux/mman.h>
 
+#include "exec_check.h"
 #include "state.h"
 #include "sys.h"
 #include "text.h"
@@ -10,6 +11,17 @@
 namespace interpose::hook {
 
 long run_exec_with_runtime(interpose_frame* f) {
+  const ExecTarget target = classify_exec(f);
+  if (target == ExecTarget::kStatic || target == ExecTarget::kForeign) {
+    Text t;
+    t.str("interpose: refusing to exec ");
+    const uint64_t path = f->nr == __NR_execve ? f->call_args[0] : f->call_args[1];
+    if (path != 0) t.str(reinterpret_cast<const char*>(path));
+    t.str(target == ExecTarget::kStatic ? ": statically linked" : ": not an x86-64 program");
+    t.str(", the runtime cannot follow it (run the whole program with --mode ptrace)\n");
+    t.write_to(2);
+    return -EACCES;
+  }
   const int env_arg = f->nr == __NR_execve ? 2 : 3;
   const auto* envp = reinterpret_cast<const char* const*>(f->call_args[env_arg]);
   const int fd = __atomic_load_n(&g_state.arena_fd, __ATOMIC_RELAXED);
