@@ -28,6 +28,25 @@ void BM_enosys(benchmark::State& state) {
 }
 BENCHMARK(BM_enosys);
 
+// A site's first call: a fresh site per iteration.  Natively and under zpoline
+// (rewritten at load) the same as any call; under lazypoline it is SUD's catch
+// plus the rewrite.
+extern "C" char bench_fresh_sites[];
+constexpr int kFreshSites = 65536;
+
+void BM_getppid_first_call(benchmark::State& state) {
+  static int next = 0;
+  for (auto _ : state) {
+    if (next >= kFreshSites) {
+      state.SkipWithError("out of fresh sites");
+      break;
+    }
+    auto* site = reinterpret_cast<long (*)()>(bench_fresh_sites + 16 * next++);
+    benchmark::DoNotOptimize(site());
+  }
+}
+BENCHMARK(BM_getppid_first_call)->Iterations(2000);
+
 // The extended state: what saving and restoring all of it (x87, SSE, AVX,
 // AVX-512 on this CPU) would cost on every hook, which the runtime avoids by
 // keeping vector registers out of its hot path.

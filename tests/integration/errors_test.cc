@@ -77,7 +77,8 @@ std::vector<std::string> as_nobody(std::vector<std::string> argv) {
 TEST(Errors, UnprivilegedFallsBackToSud) {
   if (geteuid() != 0) GTEST_SKIP() << "needs root to drop privileges";
   const std::string stats = temp_path("nobody-stats");
-  RunResult r = run(as_nobody({interpose_bin(), "--stats=" + stats, "--", "/bin/sh", "-c", "echo hi; ls / >/dev/null"}));
+  RunResult r = run(as_nobody({interpose_bin(), "--stats=" + stats, "--", "/bin/sh", "-c",
+                               "echo hi; ls / >/dev/null; /usr/bin/python3 -c 'import subprocess; subprocess.run([\"true\"])'"}));
   if (r.status == 127 && r.err.find("setpriv") != std::string::npos) GTEST_SKIP() << r.err;
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(r.out, "hi\n");
@@ -91,6 +92,24 @@ TEST(Errors, UnprivilegedFallsBackToSud) {
   r = run(as_nobody({interpose_bin(), "--mode", "zpoline", "--", "/bin/true"}));
   EXPECT_EQ(r.status, 122) << r.err;
   EXPECT_EQ(lines(r.err), 1) << r.err;
+}
+
+// Without Syscall User Dispatch, auto falls back to ptrace (one line), still sees
+// every syscall, and the modes that need SUD say so.
+TEST(Errors, WithoutSudFallsBackToPtrace) {
+  const std::string stats = temp_path("nosud-stats");
+  RunResult r = run({program("no_sud"), interpose_bin(), "--stats=" + stats, "--", "/bin/sh", "-c", "echo hi"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "hi\n");
+  EXPECT_EQ(lines(r.err), 1) << r.err;
+  EXPECT_NE(r.err.find("falling back to --mode ptrace"), std::string::npos) << r.err;
+  const Interposed s = parse_stats(read_file(stats));
+  EXPECT_GT(s.ptraced, 10u) << s.stats_text;
+  for (const char* mode : {"sud", "lazypoline", "k23"}) {
+    r = run({program("no_sud"), interpose_bin(), "--mode", mode, "--", "/bin/true"});
+    EXPECT_EQ(r.status, 120) << mode << ": " << r.err;
+    EXPECT_EQ(lines(r.err), 1) << r.err;
+  }
 }
 
 TEST(Errors, VerboseSaysWhichModeRuns) {
