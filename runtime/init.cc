@@ -16,6 +16,8 @@
 #include "abi.h"
 #include "arena.h"
 #include "dispatch.h"
+#include "gate.h"
+#include "hookpath.h"
 #include "environment.h"
 #include "guard.h"
 #include "lazy.h"
@@ -84,7 +86,8 @@ bool map_arena(int fd) {
   // Without a launcher: zpoline where page 0 can be had, SUD catching the rest.
   const bool sud = sys::call(__NR_prctl, 59, 0, 0, 0, 0) == 0;
   arena::format(g_state.arena, capacity,
-                arena::Config{arena::kModeZpoline, sud ? uint32_t{arena::kFlagSudAvailable} : 0u});
+                arena::Config{arena::kModeZpoline, sud ? uint32_t{arena::kFlagSudAvailable} : 0u,
+                              arena::kDefaultGatePage});
   g_state.arena_fd = static_cast<int>(fd2);
   return true;
 }
@@ -100,20 +103,31 @@ void measure_xstate() {
   interpose_xsave_size = b;
 }
 
-// Maps the sled at virtual address 0.  Returns 0 or -errno.
-long map_page_zero() {
-  const long m = sys::mmap(nullptr, INTERPOSE_PAGE_ZERO_SIZE, PROT_READ | PROT_WRITE,
+// Maps the page the gate blob runs in: page 0 (the sled, then the blob) or a page
+// of its own at `page_addr`.  Returns 0 or -errno; on success the runtime's
+// syscalls go through the copy from here on.
+long map_gate(uint64_t page_addr, bool page_zero) {
+  const size_t size = hook::gate_blob_size();
+  INTERPOSE_CHECK(size + (page_zero ? hook::kSledEnd : 0) <= INTERPOSE_PAGE_ZERO_SIZE);
+  const long m = sys::mmap(reinterpret_cast<void*>(page_addr), INTERPOSE_PAGE_ZERO_SIZE, PROT_READ | PROT_WRITE,
                            MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
-  // nullptr as a hint with MAP_FIXED_NOREPLACE asks for address 0 exactly.
+  // With MAP_FIXED_NOREPLACE the hint is the address, page 0 included.
   if (sys::failed(m)) return m;
-  if (m != 0) {
+  if (static_cast<uint64_t>(m) != page_addr) {
     sys::munmap(reinterpret_cast<void*>(m), INTERPOSE_PAGE_ZERO_SIZE);
-    return -EPERM;
+    return -EEXIST;
   }
+  uint8_t blob[INTERPOSE_PAGE_ZERO_SIZE];
+  hook::copy_gate_blob(blob);
   uint8_t* page;
-  asm("" : "=r"(page) : "0"(uintptr_t{0}));  // address 0, as far as the optimiser knows
-  hook::build_page_zero(page, reinterpret_cast<uint64_t>(interpose_entry));
-  return sys::mprotect(page, INTERPOSE_PAGE_ZERO_SIZE, PROT_READ | PROT_EXEC);
+  asm("" : "=r"(page) : "0"(page_addr));  // maybe address 0, as far as the optimiser knows
+  if (page_zero) hook::build_page_zero(page, blob, size);
+  else hook::build_gate_page(page, blob, size);
+  const long r = sys::mprotect(page, INTERPOSE_PAGE_ZERO_SIZE, PROT_READ | PROT_EXEC);
+  if (r != 0) return r;
+  hook::use_gate(page_zero ? arena::kGateInPageZero : page_addr);
+  if (!page_zero) hook::protect_region(page_addr, page_addr + INTERPOSE_PAGE_ZERO_SIZE);
+  return 0;
 }
 
 struct LoadedModule {
@@ -175,7 +189,7 @@ void protect_module(const rewriter::ModuleImage& m) {
 void survey_modules(bool rewrite_now, ScanTotals* scan, PatchTotals* patch) {
   static ModuleList modules;
   dl_iterate_phdr(collect_module, &modules);
-  const uintptr_t self = reinterpret_cast<uintptr_t>(interpose_entry);
+  const uintptr_t self = reinterpret_cast<uintptr_t>(&survey_modules);
   const uintptr_t vdso = getauxval(AT_SYSINFO_EHDR);
   SiteList sites;
   scan->sites = &sites;
@@ -251,8 +265,9 @@ void init() {
   hook::init_actions();
   measure_xstate();
 
+  const uint64_t gate_page = h->config.gate_page != 0 ? h->config.gate_page : arena::kDefaultGatePage;
   if (g_state.mode != arena::kModeSud) {
-    if (const long r = map_page_zero(); r != 0) {
+    if (const long r = map_gate(0, true); r != 0) {
       Text t;
       t.str("interpose: cannot map page 0 (error ").sdec(-r).str(")");
       if (sud_available) {
@@ -265,6 +280,16 @@ void init() {
         return;
       }
       say(t);
+    }
+  }
+  if (g_state.mode == arena::kModeSud) {
+    if (const long r = map_gate(gate_page, false); r != 0) {
+      Text t;
+      t.str("interpose: cannot map the gate page at ").hex(gate_page).str(" (error ").sdec(-r);
+      t.str("): this process runs without interposition\n");
+      h->runtimes_degraded.fetch_add(1, std::memory_order_relaxed);
+      say(t);
+      return;
     }
   }
   if (sud_available && hook::install_sigsys_handler()) g_state.sud = true;
@@ -283,8 +308,8 @@ void init() {
   }
   report(scan, patch);
   sys::call(INTERPOSE_READY_SYSCALL, INTERPOSE_READY_MAGIC,
-            reinterpret_cast<long>(interpose_internal_syscall_site),
-            reinterpret_cast<long>(interpose_gate_begin), reinterpret_cast<long>(interpose_gate_end));
+            static_cast<long>(hook::gate_address(interpose_internal_syscall_site)), static_cast<long>(hook::g_gate),
+            static_cast<long>(hook::g_gate + hook::gate_blob_size()));
 }
 
 }  // namespace

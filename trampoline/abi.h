@@ -14,7 +14,7 @@
 
 /* ---- page 0 ---------------------------------------------------------------
  * [0, SLED_SIZE)          one entry per syscall number, all sliding to SLED_SIZE
- * [SLED_SIZE, +13)        movabs $interpose_entry, %r11 ; jmp *%r11
+ * [SLED_SIZE, +blob)      the gate blob, interpose_entry first
  * [.., PAGE_ZERO_SIZE)    hlt: `call *%rax` with rax past the sled faults (SIGSEGV)
  */
 #define INTERPOSE_PAGE_ZERO_SIZE 4096
@@ -107,14 +107,18 @@ struct interpose_frame {
   uint64_t ret_slot;
 };
 
-/* Labels in entry.S. */
-extern char interpose_gate_begin[], interpose_gate_end[];
+/* Labels in entry.S.  Everything between interpose_gate_begin and
+ * interpose_gate_end is the gate blob, which only ever runs as the copy at the
+ * gate address (gate.h): use gate_address(label), never a label itself. */
+extern char interpose_gate_begin[], interpose_gate_end[], interpose_gate_table[];
 extern char interpose_entry[], interpose_entry_redirected[];
 extern char interpose_internal_syscall_site[]; /* the runtime's own `syscall` */
-
-/* The runtime's own syscalls: the only `syscall` the runtime executes on its own
- * behalf.  Returns the raw kernel result (-errno on failure). */
+extern char interpose_sigreturn_restorer[];
 long interpose_gate_syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6);
+long interpose_app_syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6);
+
+/* The runtime's syscalls before the blob is installed (outside the blob). */
+long interpose_boot_syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6);
 
 /* Runs fn(arg) with the whole extended state (x87, SSE, AVX, AVX-512, ...) saved
  * around it: the way the hook path calls code that may touch vector registers. */

@@ -31,6 +31,7 @@ enum Path : uint32_t {
   kPathRewritten = INTERPOSE_KIND_REWRITTEN,
   kPathRedirected = INTERPOSE_KIND_REDIRECTED,  // caught by Syscall User Dispatch
   kPathPtrace = 2,
+  kPathBoot = 3,         // before the runtime: the launcher's seccomp filter showed it
   kPathCount = 4,
 };
 
@@ -49,10 +50,17 @@ enum ConfigFlags : uint32_t {
   kFlagSudAvailable = 1u << 2,  // the launcher found Syscall User Dispatch working
 };
 
+// The gate blob runs right after the sled in page 0 when sites are rewritten;
+// under --mode sud (or when page 0 turns out not to be mappable) it runs at
+// Config::gate_page, a fixed address the launcher chose for the whole session.
+inline constexpr uint64_t kGateInPageZero = INTERPOSE_SLED_SIZE;
+inline constexpr uint64_t kDefaultGatePage = 0x100000000000ULL;
+
 // Written by the launcher before the program starts; the runtime only reads it.
 struct Config {
   uint32_t mode;
   uint32_t flags;
+  uint64_t gate_page;  // page-aligned
 };
 
 // Why the rewriter left a `syscall` alone (arena totals, shown by --stats/--verbose).

@@ -10,6 +10,7 @@
 #include <linux/sched.h>
 
 #include "exec_env.h"
+#include "gate.h"
 #include "guard.h"
 #include "hookpath.h"
 #include "kernel_types.h"
@@ -74,7 +75,7 @@ long run_as_program(const interpose_frame* f, int i, uint64_t value) {
   long a[6];
   for (int k = 0; k < 6; ++k) a[k] = static_cast<long>(f->call_args[k]);
   a[i] = static_cast<long>(value);
-  return interpose_app_syscall(static_cast<long>(f->call_nr), a[0], a[1], a[2], a[3], a[4], a[5]);
+  return hook::g_app_syscall(static_cast<long>(f->call_nr), a[0], a[1], a[2], a[3], a[4], a[5]);
 }
 
 // A block may be handed back only by the thread that owns it: not while a vfork
@@ -275,7 +276,7 @@ long check_seccomp(uint64_t mode, uint64_t prog_ptr) {
     const BpfInsn* filter;
   };
   const Fprog prog = *reinterpret_cast<const Fprog*>(prog_ptr);
-  const uint64_t ip = reinterpret_cast<uint64_t>(interpose_internal_syscall_site) + 2;
+  const uint64_t ip = gate_address(interpose_internal_syscall_site) + 2;
   if (prog.filter == nullptr || !filter_spares_runtime(prog.filter, prog.len, ip)) return -EPERM;
   return 0;
 }

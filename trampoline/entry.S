@@ -1,9 +1,13 @@
-/* The entry stub and the gate.
+/* The entry stub and the gates: the gate blob.
  *
- * Everything in .text.interpose_gate is the range that Syscall User Dispatch lets
- * through: the stub's own `syscall` instructions (which run the program's calls)
- * and the runtime's internal gate.  Nothing else in the process may make a syscall
- * without being dispatched.
+ * Everything between interpose_gate_begin and interpose_gate_end is a
+ * position-independent blob that the runtime copies to the gate address the
+ * launcher chose (right after the sled in page 0, or a fixed page of its own under
+ * --mode sud), with the table at its end filled in.  The copy is the range that
+ * Syscall User Dispatch lets through, and the only code whose syscalls the
+ * launcher's seccomp filter lets pass unseen: the stub's own `syscall`
+ * instructions (which run the program's calls) and the runtime's gates.  The blob
+ * as linked into libinterpose.so is never run.
  *
  * Contract with dispatch.cc: see abi.h.  The stub touches no vector or x87
  * register; dispatch is compiled with -mgeneral-regs-only, so the extended state
@@ -12,34 +16,16 @@
 #include "abi.h"
 #include <asm/unistd_64.h>
 
-        .hidden __ehdr_start
-        .hidden __etext
-
         .section .text.interpose_gate,"ax",@progbits
-        .p2align 12
+        .p2align 6
         .globl interpose_gate_begin
         .hidden interpose_gate_begin
 interpose_gate_begin:
 
-/* Entered by the SIGSYS handler rewriting the trapped context: it has stored the
- * return address 136 bytes below the caller's stack pointer (so the caller's red
- * zone stays intact) and pointed rsp at it. */
-        .globl interpose_entry_redirected
-        .hidden interpose_entry_redirected
-        .type interpose_entry_redirected, @function
-interpose_entry_redirected:
-        .cfi_startproc
-        .cfi_def_cfa rsp, 8
-        .cfi_offset rip, -8
-        mov     $INTERPOSE_KIND_REDIRECTED, %r11d
-        jmp     .Lcommon
-        .cfi_endproc
-        .size interpose_entry_redirected, .-interpose_entry_redirected
-
 /* Entered from the end of the page-0 sled: a rewritten site did `call *%rax`.
  *   rax = syscall number, [rsp] = site + 2, rcx and r11 are dead (the syscall
- *   instruction clobbers them too). */
-        .p2align 5
+ *   instruction clobbers them too).  First in the blob: the sled's last nop falls
+ *   through into it. */
         .globl interpose_entry
         .hidden interpose_entry
         .type interpose_entry, @function
@@ -75,7 +61,7 @@ interpose_entry:
         .cfi_escape 0x0f, 0x06, 0x77, 0xb8, 0x01, 0x06, 0x23, 0x08
         cld
         mov     %rsp, %rdi
-        call    interpose_dispatch
+        call    *.Ltable_dispatch(%rip)
         test    %eax, %eax                      /* INTERPOSE_ACTION_EXECUTE, no AFTER */
         jnz     .Lother_action
 
@@ -142,7 +128,7 @@ interpose_entry:
         jz      .Lrestore
         mov     %rsp, %rdi
         mov     %rax, %rsi
-        call    interpose_after
+        call    *.Ltable_after(%rip)
         jmp     .Lrestore
 
 /* fork, and clone without CLONE_VM on the same stack: the child has a copy of
@@ -152,7 +138,7 @@ interpose_entry:
         test    %rax, %rax
         jnz     .Lmaybe_after
         mov     %rsp, %rdi
-        call    interpose_fork_child
+        call    *.Ltable_fork_child(%rip)
         xor     %eax, %eax
         jmp     .Lrestore
 
@@ -191,7 +177,7 @@ interpose_entry:
         mov     %rsp, %rbp
         and     $-16, %rsp
         mov     56(%rbp), %rdi                  /* the child word */
-        call    interpose_clone_child
+        call    *.Ltable_clone_child(%rip)
         mov     %rbp, %rsp
         pop     %rbp
         pop     %r9
@@ -244,7 +230,7 @@ interpose_entry:
         push    %rbp
         mov     %rsp, %rbp
         and     $-16, %rsp
-        call    interpose_vfork_child
+        call    *.Ltable_vfork_child(%rip)
         mov     %rbp, %rsp
         pop     %rbp
         pop     %r9
@@ -302,6 +288,22 @@ interpose_entry:
         .cfi_endproc
         .size interpose_entry, .-interpose_entry
 
+/* Entered by the SIGSYS handler rewriting the trapped context: it has stored the
+ * return address 136 bytes below the caller's stack pointer (so the caller's red
+ * zone stays intact) and pointed rsp at it. */
+        .globl interpose_entry_redirected
+        .hidden interpose_entry_redirected
+        .type interpose_entry_redirected, @function
+interpose_entry_redirected:
+        .cfi_startproc
+        .cfi_def_cfa rsp, 8
+        .cfi_offset rip, -8
+        mov     $INTERPOSE_KIND_REDIRECTED, %r11d
+        jmp     .Lcommon
+        .cfi_endproc
+        .size interpose_entry_redirected, .-interpose_entry_redirected
+
+
 /* long interpose_app_syscall(nr, a1, ..., a6): a call the program made, run by
  * dispatch itself (execve with the runtime put back into its environment). */
         .p2align 4
@@ -313,11 +315,9 @@ interpose_app_syscall:
         /* Only the runtime's own code calls the gates: a return address outside
          * libinterpose.so's text is someone jumping here to bypass dispatch. */
         mov     (%rsp), %r11
-        lea     __ehdr_start(%rip), %rax
-        cmp     %rax, %r11
+        cmp     .Ltable_text_begin(%rip), %r11
         jb      .Lgate_misuse
-        lea     __etext(%rip), %rax
-        cmp     %rax, %r11
+        cmp     .Ltable_text_end(%rip), %r11
         jae     .Lgate_misuse
         mov     %rdi, %rax
         mov     %rsi, %rdi
@@ -329,11 +329,9 @@ interpose_app_syscall:
         syscall
         /* ... and whoever jumped past that check gets one call, not two. */
         mov     (%rsp), %r11
-        lea     __ehdr_start(%rip), %rcx
-        cmp     %rcx, %r11
+        cmp     .Ltable_text_begin(%rip), %r11
         jb      .Lgate_misuse
-        lea     __etext(%rip), %rcx
-        cmp     %rcx, %r11
+        cmp     .Ltable_text_end(%rip), %r11
         jae     .Lgate_misuse
         ret
         .cfi_endproc
@@ -349,11 +347,9 @@ interpose_gate_syscall:
         /* Only the runtime's own code calls the gates: a return address outside
          * libinterpose.so's text is someone jumping here to bypass dispatch. */
         mov     (%rsp), %r11
-        lea     __ehdr_start(%rip), %rax
-        cmp     %rax, %r11
+        cmp     .Ltable_text_begin(%rip), %r11
         jb      .Lgate_misuse
-        lea     __etext(%rip), %rax
-        cmp     %rax, %r11
+        cmp     .Ltable_text_end(%rip), %r11
         jae     .Lgate_misuse
         mov     %rdi, %rax
         mov     %rsi, %rdi
@@ -368,11 +364,9 @@ interpose_internal_syscall_site:
         syscall
         /* ... and whoever jumped past that check gets one call, not two. */
         mov     (%rsp), %r11
-        lea     __ehdr_start(%rip), %rcx
-        cmp     %rcx, %r11
+        cmp     .Ltable_text_begin(%rip), %r11
         jb      .Lgate_misuse
-        lea     __etext(%rip), %rcx
-        cmp     %rcx, %r11
+        cmp     .Ltable_text_end(%rip), %r11
         jae     .Lgate_misuse
         ret
 .Lgate_misuse:
@@ -394,9 +388,43 @@ interpose_sigreturn_restorer:
         jmp     interpose_internal_syscall_site
         .size interpose_sigreturn_restorer, .-interpose_sigreturn_restorer
 
+/* Filled in by the runtime in the copy (see gate.h: GateTable). */
+        .p2align 3
+        .globl interpose_gate_table
+        .hidden interpose_gate_table
+interpose_gate_table:
+.Ltable_dispatch:       .quad 0
+.Ltable_after:          .quad 0
+.Ltable_fork_child:     .quad 0
+.Ltable_clone_child:    .quad 0
+.Ltable_vfork_child:    .quad 0
+.Ltable_text_begin:     .quad 0         /* the runtime's own text: the gates' callers */
+.Ltable_text_end:       .quad 0
         .globl interpose_gate_end
         .hidden interpose_gate_end
 interpose_gate_end:
+
+/* long interpose_boot_syscall(nr, a1, ..., a6): the runtime's syscalls until its
+ * gate blob is in place.  Outside the blob, so once SUD is armed a jump here is
+ * caught like any other syscall. */
+        .text
+        .p2align 4
+        .globl interpose_boot_syscall
+        .hidden interpose_boot_syscall
+        .type interpose_boot_syscall, @function
+interpose_boot_syscall:
+        .cfi_startproc
+        mov     %rdi, %rax
+        mov     %rsi, %rdi
+        mov     %rdx, %rsi
+        mov     %rcx, %rdx
+        mov     %r8, %r10
+        mov     %r9, %r8
+        mov     8(%rsp), %r9
+        syscall
+        ret
+        .cfi_endproc
+        .size interpose_boot_syscall, .-interpose_boot_syscall
 
 /* void interpose_call_with_xstate(void (*fn)(void*), void* arg) */
         .text

@@ -55,7 +55,7 @@ long run_exec_with_runtime(interpose_frame* f) {
   for (int i = 0; i < 6; ++i) a[i] = static_cast<long>(f->call_args[i]);
   a[env_arg] = reinterpret_cast<long>(out);
   const long r =
-      interpose_app_syscall(static_cast<long>(f->call_nr), a[0], a[1], a[2], a[3], a[4], a[5]);
+      g_app_syscall(static_cast<long>(f->call_nr), a[0], a[1], a[2], a[3], a[4], a[5]);
   if (map_size != 0) sys::munmap(out, map_size);
   return r;
 }

@@ -1,5 +1,5 @@
 // The image of page 0: the sled that `call *%rax` lands in, whatever the syscall
-// number, and the jump from its end into the entry stub.
+// number, sliding into the gate blob (entry stub first) right after it.
 #pragma once
 
 #include <stddef.h>
@@ -9,11 +9,14 @@
 
 namespace interpose::hook {
 
-// Fills `page` (INTERPOSE_PAGE_ZERO_SIZE bytes) with the image for a page mapped at
-// address 0 whose sled ends in a jump to `entry`.
-void build_page_zero(uint8_t* page, uint64_t entry);
+// Fills `page` (INTERPOSE_PAGE_ZERO_SIZE bytes): the sled, then `blob` (`size`
+// bytes), then hlt.
+void build_page_zero(uint8_t* page, const uint8_t* blob, size_t size);
 
-// Where the jump to the entry stub starts; every sled offset slides to it.
+// Where the blob starts; every sled offset slides to it.
 inline constexpr size_t kSledEnd = INTERPOSE_SLED_SIZE;
+
+// Fills a page of its own with the blob at its start, then hlt.
+void build_gate_page(uint8_t* page, const uint8_t* blob, size_t size);
 
 }  // namespace interpose::hook

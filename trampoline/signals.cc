@@ -3,14 +3,13 @@
 #include <asm/unistd_64.h>
 #include <linux/mman.h>
 
+#include "gate.h"
 #include "hookpath.h"
 #include "state.h"
 #include "sys.h"
 #include "thread.h"
 
 extern "C" {
-// entry.S: rt_sigreturn through the internal gate.
-extern char interpose_sigreturn_restorer[];
 void interpose_sigsys(int sig, interpose::kernel::Siginfo* info, void* uc);
 }
 
@@ -36,7 +35,7 @@ void redirect_to_stub(Ucontext* uc) {
   const uint64_t sp = uc->rsp - INTERPOSE_RED_ZONE - 8;
   *reinterpret_cast<uint64_t*>(sp) = uc->rip;
   uc->rsp = sp;
-  uc->rip = reinterpret_cast<uint64_t>(interpose_entry_redirected);
+  uc->rip = gate_address(interpose_entry_redirected);
 }
 
 // A SIGSYS that is not SUD's (the program's own seccomp filter, kill(SIGSYS)):
@@ -72,7 +71,7 @@ bool install_sigsys_handler() {
   Sigaction sa{};
   sa.handler = reinterpret_cast<uint64_t>(interpose_sigsys);
   sa.flags = kSaSiginfo | kSaOnstack | kSaRestorer;
-  sa.restorer = reinterpret_cast<uint64_t>(interpose_sigreturn_restorer);
+  sa.restorer = gate_address(interpose_sigreturn_restorer);
   sa.mask = ~uint64_t{0};
   return sys::call(__NR_rt_sigaction, kSigSys, sys::ptr(&sa), 0, 8) == 0;
 }
@@ -99,8 +98,8 @@ void release_altstack(arena::ThreadBlock* b) {
 }
 
 bool arm_sud() {
-  const uint64_t begin = reinterpret_cast<uint64_t>(interpose_gate_begin);
-  const uint64_t len = reinterpret_cast<uint64_t>(interpose_gate_end) - begin;
+  const uint64_t begin = g_gate;
+  const uint64_t len = gate_blob_size();
   return sys::call(__NR_prctl, kPrSetSyscallUserDispatch, kPrSysDispatchOn, static_cast<long>(begin),
                    static_cast<long>(len), sys::ptr(&kSelectorBlock)) == 0;
 }

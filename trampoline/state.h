@@ -51,5 +51,3 @@ extern State g_state;
 
 }  // namespace interpose::hook
 
-extern "C" long interpose_app_syscall(long nr, long a1, long a2, long a3, long a4, long a5,
-                                      long a6);

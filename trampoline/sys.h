@@ -1,4 +1,4 @@
-// The runtime's own system calls, all through the gate (interpose_gate_syscall).
+// The runtime's own system calls, all through the gate blob's gate (gate.h).
 // Results are the kernel's raw values: >= 0 on success, -errno on failure.
 #pragma once
 
@@ -9,12 +9,13 @@
 #include <linux/errno.h>
 
 #include "abi.h"
+#include "gate.h"
 
 namespace interpose::sys {
 
 inline long call(long nr, long a1 = 0, long a2 = 0, long a3 = 0, long a4 = 0, long a5 = 0,
                  long a6 = 0) {
-  return interpose_gate_syscall(nr, a1, a2, a3, a4, a5, a6);
+  return hook::g_syscall(nr, a1, a2, a3, a4, a5, a6);
 }
 
 inline constexpr int kSigSetMask = 2;  // SIG_SETMASK

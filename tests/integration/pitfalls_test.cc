@@ -127,7 +127,7 @@ TEST_P(Pitfalls, RuntimeMemoryCannotBeTakenAway) {
 // syscall and kills the process (exit status 128+SIGSYS); natively there is no
 // gate.
 TEST_P(Pitfalls, CallingTheGateKillsTheProcess) {
-  EXPECT_EQ(run({program("gate_jump")}).out, "no runtime\n");
+  EXPECT_EQ(run({program("gate_jump")}).out, "no gate\n");
   Interposed r = interposed({program("gate_jump")});
   EXPECT_NE(r.result.out.find("calling the gate"), std::string::npos) << r.result.out;
   EXPECT_EQ(r.result.out.find("the gate answered"), std::string::npos) << r.result.out;

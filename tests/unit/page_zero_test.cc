@@ -3,58 +3,49 @@
 #include <Zydis/Zydis.h>
 #include <gtest/gtest.h>
 
-#include <cstring>
+#include <vector>
 
 #include "syscall_names.h"
-#include <vector>
 
 namespace interpose::hook {
 namespace {
 
-constexpr uint64_t kEntry = 0x7f1234567890ULL;
+// A stand-in for the gate blob: xor %r11d,%r11d; ud2.
+const std::vector<uint8_t> kBlob = {0x45, 0x31, 0xdb, 0x0f, 0x0b};
 
-// Follows execution from `pc` through the image (decoding only; nops and the one
-// indirect jump), returning where control leaves page 0.
-uint64_t run_from(const std::vector<uint8_t>& page, uint64_t pc, int* steps) {
+// Follows execution from `pc` through nops; returns where the first other
+// instruction starts.
+uint64_t slide_from(const std::vector<uint8_t>& page, uint64_t pc) {
   ZydisDecoder d;
   ZydisDecoderInit(&d, ZYDIS_MACHINE_MODE_LONG_64, ZYDIS_STACK_WIDTH_64);
-  uint64_t r11 = 0;
-  for (*steps = 0; *steps < 10000; ++*steps) {
+  for (int steps = 0; steps < 10000; ++steps) {
     ZydisDecodedInstruction insn;
-    ZydisDecodedOperand ops[ZYDIS_MAX_OPERAND_COUNT];
-    if (!ZYAN_SUCCESS(ZydisDecoderDecodeFull(&d, page.data() + pc, page.size() - pc, &insn, ops))) return ~0ULL;
-    if (insn.mnemonic == ZYDIS_MNEMONIC_NOP) {
-      pc += insn.length;
-    } else if (insn.mnemonic == ZYDIS_MNEMONIC_MOV && ops[0].reg.value == ZYDIS_REGISTER_R11) {
-      r11 = static_cast<uint64_t>(ops[1].imm.value.u);
-      pc += insn.length;
-    } else if (insn.mnemonic == ZYDIS_MNEMONIC_JMP && ops[0].reg.value == ZYDIS_REGISTER_R11) {
-      return r11;
-    } else if (insn.mnemonic == ZYDIS_MNEMONIC_HLT) {
-      return 0xdead;
-    } else {
+    if (!ZYAN_SUCCESS(ZydisDecoderDecodeInstruction(&d, nullptr, page.data() + pc, page.size() - pc, &insn)))
       return ~0ULL;
-    }
+    if (insn.mnemonic != ZYDIS_MNEMONIC_NOP) return pc;
+    pc += insn.length;
   }
   return ~0ULL;
 }
 
-TEST(PageZero, EverySyscallNumberReachesTheEntry) {
+TEST(PageZero, EverySyscallNumberSlidesIntoTheBlob) {
   std::vector<uint8_t> page(INTERPOSE_PAGE_ZERO_SIZE);
-  build_page_zero(page.data(), kEntry);
-  for (uint64_t nr = 0; nr < INTERPOSE_SLED_SIZE; ++nr) {
-    int steps = 0;
-    ASSERT_EQ(run_from(page, nr, &steps), kEntry) << "entering at " << nr;
-  }
+  build_page_zero(page.data(), kBlob.data(), kBlob.size());
+  for (uint64_t nr = 0; nr < INTERPOSE_SLED_SIZE; ++nr) ASSERT_EQ(slide_from(page, nr), kSledEnd) << "entering at " << nr;
+  EXPECT_TRUE(std::equal(kBlob.begin(), kBlob.end(), page.begin() + kSledEnd));
 }
 
-TEST(PageZero, PastTheSledFaults) {
+TEST(PageZero, PastTheBlobFaults) {
   std::vector<uint8_t> page(INTERPOSE_PAGE_ZERO_SIZE);
-  build_page_zero(page.data(), kEntry);
-  for (uint64_t at = kSledEnd + 13; at < page.size(); at += 97) {
-    int steps = 0;
-    EXPECT_EQ(run_from(page, at, &steps), 0xdeadu) << at;
-  }
+  build_page_zero(page.data(), kBlob.data(), kBlob.size());
+  for (size_t at = kSledEnd + kBlob.size(); at < page.size(); ++at) ASSERT_EQ(page[at], 0xf4) << at;  // hlt
+}
+
+TEST(PageZero, GatePageOfItsOwn) {
+  std::vector<uint8_t> page(INTERPOSE_PAGE_ZERO_SIZE);
+  build_gate_page(page.data(), kBlob.data(), kBlob.size());
+  EXPECT_TRUE(std::equal(kBlob.begin(), kBlob.end(), page.begin()));
+  EXPECT_EQ(page[kBlob.size()], 0xf4);
   EXPECT_EQ(page.back(), 0xf4);
 }
 
