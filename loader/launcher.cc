@@ -12,6 +12,11 @@
 #include <cstdio>
 #include <string>
 
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+
+#include "boot.h"
 #include "exec_env.h"
 #include "exit_codes.h"
 #include "stats.h"
@@ -92,7 +97,8 @@ std::vector<std::string> child_environment(const LaunchOptions& o, int arena_fd)
   return env;
 }
 
-[[noreturn]] void exec_child(const LaunchOptions& o, const Arena& a, int report_fd) {
+[[noreturn]] void exec_child(const LaunchOptions& o, const Arena& a, int report_fd, int boot_sock,
+                             const BootFilterSpec& boot) {
   int err = 0;
   std::vector<std::string> env;
   if (o.config.mode == arena::kModePtrace) {
@@ -105,17 +111,21 @@ std::vector<std::string> child_environment(const LaunchOptions& o, int arena_fd)
     if (fd < 0) err = errno;
     else env = child_environment(o, fd);
   }
+  std::vector<char*> envp, argv;
+  for (auto& e : env) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  std::vector<std::string> args = o.argv;
+  for (auto& s : args) argv.push_back(s.data());
+  argv.push_back(nullptr);
+  // Everything above allocates; below, after the filter, only cookie syscalls.
+  const bool filtered = err == 0 && boot_sock >= 0 && install_boot_filter(boot, boot_sock);
+  const uint64_t cookie = filtered ? boot.cookie : 0;
   if (err == 0) {
-    std::vector<char*> envp, argv;
-    for (auto& e : env) envp.push_back(e.data());
-    envp.push_back(nullptr);
-    std::vector<std::string> args = o.argv;
-    for (auto& s : args) argv.push_back(s.data());
-    argv.push_back(nullptr);
-    execve(o.program.c_str(), argv.data(), envp.data());
-    err = errno;
+    const long r = execve_with_cookie(o.program.c_str(), argv.data(), envp.data(), cookie);
+    err = static_cast<int>(-r == 0 ? EINVAL : (r < 0 ? errno : EINVAL));
   }
-  (void)!write(report_fd, &err, sizeof err);
+  syscall(SYS_write, report_fd, &err, sizeof err, 0L, 0L, static_cast<long>(cookie));
+  syscall(SYS_exit_group, kExitCannotExecute, 0L, 0L, 0L, 0L, static_cast<long>(cookie));
   _exit(kExitCannotExecute);
 }
 
@@ -134,11 +144,15 @@ int launch(const LaunchOptions& o) {
     std::fprintf(stderr, "interpose: %s\n", error.c_str());
     return kExitUsage;
   }
-  int report[2];
+  int report[2], boot_sock[2] = {-1, -1};
   if (pipe2(report, O_CLOEXEC) != 0) {
     std::fprintf(stderr, "interpose: pipe: %s\n", strerror(errno));
     return kExitUsage;
   }
+  const bool boot_filter = o.config.mode != arena::kModePtrace && o.boot_filter;
+  if (boot_filter && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, boot_sock) != 0) boot_sock[0] = boot_sock[1] = -1;
+  BootFilterSpec boot{o.config.gate_page, 0, geteuid() != 0};
+  if (getrandom(&boot.cookie, sizeof boot.cookie, 0) != sizeof boot.cookie) boot.cookie = 0x5eed5eed5eed5eedULL ^ getpid();
   std::fflush(nullptr);
   const pid_t pid = fork();
   if (pid < 0) {
@@ -147,15 +161,30 @@ int launch(const LaunchOptions& o) {
   }
   if (pid == 0) {
     close(report[0]);
-    exec_child(o, a, report[1]);
+    if (boot_sock[0] >= 0) close(boot_sock[0]);
+    exec_child(o, a, report[1], boot_sock[1], boot);
   }
   g_child = pid;
   install_forwarding();
   close(report[1]);
+  int listener = -1;
+  if (boot_sock[0] >= 0) {
+    close(boot_sock[1]);
+    listener = receive_listener(boot_sock[0]);
+    close(boot_sock[0]);
+  }
+  if (o.verbose && o.config.mode != arena::kModePtrace)
+    std::fprintf(stderr, "interpose: boot coverage: %s\n",
+                 listener >= 0 ? "a seccomp filter shows the launcher every syscall made before a runtime is ready"
+                               : "unavailable (seccomp user notification refused): syscalls before a runtime is "
+                                 "ready are not seen");
 
   int status = 0;
   if (o.config.mode == arena::kModePtrace) {
     status = trace_until_exit(pid, a.header);
+    if (status == -1) return kExitUsage;
+  } else if (listener >= 0) {
+    status = serve_until_exit(pid, listener, a.header);
     if (status == -1) return kExitUsage;
   } else {
     while (waitpid(pid, &status, 0) < 0) {

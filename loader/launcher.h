@@ -15,6 +15,7 @@ struct LaunchOptions {
   arena::Config config{};
   int stats_fd = -1;                // where --stats goes, -1 = nowhere
   bool verbose = false;
+  bool boot_filter = true;          // see boot.h
 };
 
 // Runs the program to completion and returns the launcher's exit status: the

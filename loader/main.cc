@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -135,6 +136,11 @@ int run(int argc, char** argv) {
   o.runtime = runtime;
   o.verbose = verbose;
   o.config.mode = choice.mode;
+  // The session's gate page (used under --mode sud, or if page 0 fails): a
+  // fixed address far from where the kernel places mappings, a little random.
+  uint16_t r = 0;
+  if (getrandom(&r, sizeof r, 0) != sizeof r) r = static_cast<uint16_t>(getpid());
+  o.config.gate_page = arena::kDefaultGatePage + (uint64_t{r} << 21);
   o.config.flags = (verbose ? uint32_t{arena::kFlagVerbose} : 0u) | (stats.empty() ? 0u : uint32_t{arena::kFlagStats}) |
                    (facts.sud ? uint32_t{arena::kFlagSudAvailable} : 0u);
   if (!stats.empty()) {

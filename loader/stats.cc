@@ -52,11 +52,12 @@ std::string format_stats(const StatsSummary& s) {
     std::snprintf(line, sizeof line, "%12llu  %s\n", static_cast<unsigned long long>(c.calls), name);
     out += line;
   }
-  std::snprintf(line, sizeof line, "%12llu  total (rewritten sites %llu, SUD %llu, ptrace %llu)\n",
+  std::snprintf(line, sizeof line, "%12llu  total (rewritten sites %llu, SUD %llu, ptrace %llu, boot %llu)\n",
                 static_cast<unsigned long long>(s.total),
                 static_cast<unsigned long long>(s.paths[arena::kPathRewritten]),
                 static_cast<unsigned long long>(s.paths[arena::kPathRedirected]),
-                static_cast<unsigned long long>(s.paths[arena::kPathPtrace]));
+                static_cast<unsigned long long>(s.paths[arena::kPathPtrace]),
+                static_cast<unsigned long long>(s.paths[arena::kPathBoot]));
   out += line;
   std::snprintf(line, sizeof line,
                 "interpose: %llu process image(s) ran the runtime; %llu sites rewritten, left alone: "

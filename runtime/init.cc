@@ -292,6 +292,12 @@ void init() {
       return;
     }
   }
+  // From here on the runtime's own syscalls come from the gate's internal site,
+  // and every other syscall is either dispatched or (before SUD is armed, from a
+  // site not yet rewritten) seen by the launcher's boot filter.
+  sys::call(INTERPOSE_READY_SYSCALL, INTERPOSE_READY_MAGIC,
+            static_cast<long>(hook::gate_address(interpose_internal_syscall_site)), static_cast<long>(hook::g_gate),
+            static_cast<long>(hook::g_gate + hook::gate_blob_size()));
   if (sud_available && hook::install_sigsys_handler()) g_state.sud = true;
   hook::ThreadBlock* main_block = hook::claim_block();
   hook::set_thread_block(main_block);
@@ -307,9 +313,6 @@ void init() {
     say(Text().str("interpose: Syscall User Dispatch refused: sites left alone are not interposed\n"));
   }
   report(scan, patch);
-  sys::call(INTERPOSE_READY_SYSCALL, INTERPOSE_READY_MAGIC,
-            static_cast<long>(hook::gate_address(interpose_internal_syscall_site)), static_cast<long>(hook::g_gate),
-            static_cast<long>(hook::g_gate + hook::gate_blob_size()));
 }
 
 }  // namespace

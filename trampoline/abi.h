@@ -21,11 +21,13 @@
 #define INTERPOSE_SLED_SIZE 512
 
 /* ---- the runtime's announcement ----------------------------------------------
- * Once set up, the runtime makes this (nonexistent, hence ENOSYS) syscall through
- * its internal gate: syscall(INTERPOSE_READY_SYSCALL, INTERPOSE_READY_MAGIC,
- * internal syscall site, gate begin, gate end).  A tracer (the launcher's boot
- * tracer, the test suite's ground-truth tracer) learns from it that the process
- * is hooked from here on, and which `syscall` is the runtime's own. */
+ * As soon as its gate blob is in place, the runtime makes this (nonexistent, hence
+ * ENOSYS) syscall through its internal gate: syscall(INTERPOSE_READY_SYSCALL,
+ * INTERPOSE_READY_MAGIC, internal syscall site, gate begin, gate end).  A tracer
+ * (the test suite's ground truth) learns from it which `syscall` is the runtime's
+ * own: every later syscall from there is the runtime's, every other one the
+ * program's (dispatched, or before SUD is armed seen by the launcher's boot
+ * filter). */
 #define INTERPOSE_READY_SYSCALL 0x494e54
 #define INTERPOSE_READY_MAGIC 0x7265616479 /* "ready" */
 /* When the runtime answers one of the program's syscalls itself, without the

@@ -1,6 +1,7 @@
 // --stats against a ptrace ground truth (tests/tracer/syscount), in every mode:
-// every syscall a process made after its runtime was ready was counted by
-// dispatch exactly once, whichever way it came (rewritten site, SUD, lazily
+// every syscall every process of the program made from its exec on was counted
+// exactly once -- before its runtime was ready by the launcher's boot filter,
+// after by dispatch, whichever way it came (rewritten site, SUD, lazily
 // rewritten site).  Under --mode ptrace, the launcher's own tracer is compared
 // with syscount on a native run of the same deterministic program.
 #include <gtest/gtest.h>
@@ -35,13 +36,15 @@ class Counts : public ::testing::TestWithParam<std::string> {
   void expect_counts_match(const std::vector<std::string>& argv) {
     const std::string truth = temp_path("truth");
     const std::string stats = temp_path("stats");
-    std::vector<std::string> cmd = {SYSCOUNT_BIN, "-o", truth, "--", interpose_bin(), "--stats=" + stats};
+    std::vector<std::string> cmd = {SYSCOUNT_BIN, "--from-exec", "-o", truth, "--", interpose_bin(), "--stats=" + stats};
     for (const auto& o : mode_options(GetParam())) cmd.push_back(o);
     cmd.push_back("--");
     cmd.insert(cmd.end(), argv.begin(), argv.end());
     const RunResult r = run(cmd);
     ASSERT_EQ(r.status, 0) << r.err;
-    expect_equal(read_counts(truth), parse_stats(read_file(stats)).calls, argv[0]);
+    const Interposed got = parse_stats(read_file(stats));
+    expect_equal(read_counts(truth), got.calls, argv[0]);
+    EXPECT_GT(got.boot, 20u) << "the dynamic loader's start-up was seen";
   }
 };
 

@@ -170,6 +170,7 @@ Interposed parse_stats(const std::string& text) {
       r.rewritten = field("rewritten sites ");
       r.sud = field("SUD ");
       r.ptraced = field("ptrace ");
+      r.boot = field("boot ");
     } else {
       r.calls[second] = n;
     }

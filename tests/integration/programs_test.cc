@@ -28,7 +28,8 @@ class Programs : public ::testing::TestWithParam<std::string> {
     if (m == "ptrace") {
       EXPECT_EQ(hooked.ptraced, hooked.total);
     } else {
-      EXPECT_EQ(hooked.rewritten + hooked.sud, hooked.total) << hooked.stats_text;
+      EXPECT_EQ(hooked.rewritten + hooked.sud + hooked.boot, hooked.total) << hooked.stats_text;
+      EXPECT_GT(hooked.boot, 0u) << "boot coverage";
       if (m == "sud") {
         EXPECT_EQ(hooked.rewritten, 0u);
       } else {

@@ -5,10 +5,13 @@
 // names) and adding those it answered without the kernel (it announces each).
 // Those are exactly the calls dispatch should have counted.
 //
-//   syscount [--all] -o COUNTS -- command args...
+//   syscount [--all | --from-exec] -o COUNTS -- command args...
 // COUNTS gets one "name count" line per syscall; the exit status is the command's.
 // --all counts every syscall of every process from the first exec on (the ground
-// truth for --mode ptrace, which needs no runtime).
+// truth for --mode ptrace, which needs no runtime).  --from-exec counts every
+// syscall of the command's descendants (not the command itself: the launcher)
+// from their exec on, the runtime's own excluded once it announced its gate: the
+// ground truth for boot coverage plus dispatch.
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -32,7 +35,7 @@
 namespace {
 
 struct Process {
-  bool ready = false;
+  bool ready = false;      // counting
   uint64_t internal_site = 0;
 };
 
@@ -52,11 +55,12 @@ pid_t tgid_of(pid_t tid) {
 
 int main(int argc, char** argv) {
   std::string out_path;
-  bool all = false;
+  bool all = false, from_exec = false;
   int i = 1;
   for (; i < argc; ++i) {
     if (strcmp(argv[i], "-o") == 0 && i + 1 < argc) out_path = argv[++i];
     else if (strcmp(argv[i], "--all") == 0) all = true;
+    else if (strcmp(argv[i], "--from-exec") == 0) from_exec = true;
     else if (strcmp(argv[i], "--") == 0) { ++i; break; }
     else break;
   }
@@ -137,7 +141,7 @@ int main(int argc, char** argv) {
         // thread that execs takes over the leader's pid, which is `tid` now.)
         const pid_t tgid = tasks[tid].tgid;
         procs[tgid] = Process{};
-        procs[tgid].ready = all;
+        procs[tgid].ready = all || (from_exec && tgid != child);
       }
     } else if (event == PTRACE_EVENT_STOP) {
       // group-stop: nothing to do

@@ -1,0 +1,49 @@
+// Boot coverage: the syscalls a new image makes before its runtime is ready (the
+// dynamic loader mapping libraries, libc starting, constructors that run before
+// the runtime's) cannot reach dispatch.  The launcher sees them through a seccomp
+// filter it installs in the program before exec: every syscall made from outside
+// the runtime's gate pages stops in SECCOMP_RET_USER_NOTIF and the launcher
+// judges it (counts it; later, applies the policy) and lets it continue.  Once a
+// runtime is ready every syscall it lets through comes from its gate, which the
+// filter allows at once, so the filter costs nothing after start-up.  The filter
+// is inherited: every image the program execs is covered the same way, and an
+// image without a runtime (a set-user-ID program, say) has every syscall judged.
+//
+// Why not ptrace, as the first design said: a ptracer sees every SIGSYS the SUD
+// path raises (a stop each), must detach to get out of the way and then misses
+// the boot of images exec'd later, and a program can have only one tracer, so
+// `strace -f interpose ...` would stop working.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+
+#include "arena.h"
+
+namespace interpose::loader {
+
+struct BootFilterSpec {
+  uint64_t gate_page;  // the runtime's gate page besides page 0
+  uint64_t cookie;     // syscalls with this in their 6th argument pass unseen
+  bool no_new_privs;   // needed to install a filter without CAP_SYS_ADMIN
+};
+
+// Child side, after fork and before exec: installs the filter and sends the
+// listener fd over `sock`.  Returns false (and sends nothing) if seccomp user
+// notification is not available; the program then runs without boot coverage.
+bool install_boot_filter(const BootFilterSpec& spec, int sock);
+
+// Parent side: the listener the child sent, or -1.
+int receive_listener(int sock);
+
+// Serves boot notifications, counting them into the arena, until `child` exits;
+// returns its wait status (-1 on error).  If other processes still use the filter
+// then, a background process keeps serving them until they are gone.
+int serve_until_exit(pid_t child, int listener, arena::Header* arena);
+
+// execve(2) made with the cookie: the launcher's own exec of the program is not
+// one of the program's syscalls.
+long execve_with_cookie(const char* path, char* const argv[], char* const envp[], uint64_t cookie);
+
+}  // namespace interpose::loader
