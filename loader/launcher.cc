@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstring>
 #include <string>
 
 #include <sys/random.h>
@@ -52,9 +53,9 @@ struct Arena {
   size_t size = 0;
 };
 
-bool create_arena(const arena::Config& config, Arena* out, std::string* error) {
+bool create_arena(const arena::Config& config, const std::vector<uint8_t>& plan, Arena* out, std::string* error) {
   const uint32_t capacity = arena::kDefaultBlockCapacity;
-  out->size = arena::total_size(capacity);
+  out->size = arena::total_size(capacity, (config.flags & arena::kFlagProfile) != 0, plan.size());
   out->fd = memfd_create("interpose-arena", MFD_CLOEXEC);
   if (out->fd < 0 || ftruncate(out->fd, static_cast<off_t>(out->size)) != 0) {
     *error = std::string("cannot create the shared arena: ") + strerror(errno);
@@ -66,7 +67,8 @@ bool create_arena(const arena::Config& config, Arena* out, std::string* error) {
     return false;
   }
   out->header = static_cast<arena::Header*>(m);
-  arena::format(out->header, capacity, config);
+  arena::format(out->header, capacity, config, plan.size());
+  if (!plan.empty()) std::memcpy(reinterpret_cast<char*>(m) + out->header->plan_offset, plan.data(), plan.size());
   return true;
 }
 
@@ -140,7 +142,7 @@ int exit_status_of(int status) {
 int launch(const LaunchOptions& o) {
   Arena a;
   std::string error;
-  if (!create_arena(o.config, &a, &error)) {
+  if (!create_arena(o.config, o.plan, &a, &error)) {
     std::fprintf(stderr, "interpose: %s\n", error.c_str());
     return kExitUsage;
   }
@@ -204,6 +206,7 @@ int launch(const LaunchOptions& o) {
     return exec_errno == ENOENT ? kExitNotFound : kExitCannotExecute;
   }
 
+  if (o.at_exit) o.at_exit(*a.header);
   const StatsSummary summary = summarize(*a.header);
   if (o.verbose && summary.runtimes == 0 && o.config.mode != arena::kModePtrace)
     std::fprintf(stderr,

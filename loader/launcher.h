@@ -1,6 +1,8 @@
 // Starting the program with the runtime preloaded, and waiting for it.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -16,6 +18,9 @@ struct LaunchOptions {
   int stats_fd = -1;                // where --stats goes, -1 = nowhere
   bool verbose = false;
   bool boot_filter = true;          // see boot.h
+  std::vector<uint8_t> plan;        // k23 rewrite plan (plan.h), copied into the arena
+  // Runs once the program has exited, before --stats is printed.
+  std::function<void(arena::Header&)> at_exit;
 };
 
 // Runs the program to completion and returns the launcher's exit status: the

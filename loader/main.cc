@@ -17,6 +17,8 @@
 #include "exit_codes.h"
 #include "launcher.h"
 #include "modes.h"
+#include "profile.h"
+#include "recorded.h"
 #include "program.h"
 
 #ifndef INTERPOSE_VERSION
@@ -84,6 +86,11 @@ int run(int argc, char** argv) {
   app.add_flag("-v,--verbose", verbose, "Say which mode runs and why, and what was rewritten");
   app.add_flag("--stats{-}", stats,
                "Print how often each syscall was made, at exit: --stats to stderr, --stats=FILE to FILE");
+  std::string profile_path;
+  uint64_t hot = 1;
+  app.add_option("--profile", profile_path,
+                 "Rewrite the sites this profile (from interpose-profile) saw, and only those (implies --mode k23)");
+  app.add_option("--hot", hot, "With --profile: only sites hit at least N times (default 1)")->check(CLI::PositiveNumber);
   app.add_option("-m,--mode", mode,
                  "How syscalls are caught: auto (default: the fastest this machine allows), zpoline, "
                  "lazypoline, k23, sud, ptrace (see docs/modes.md)")
@@ -109,13 +116,35 @@ int run(int argc, char** argv) {
     return kExitUsage;
   }
 
+  profile::Plan plan;
+  if (!profile_path.empty()) {
+    if (mode == "auto") mode = "k23";
+    if (mode != "k23") {
+      std::fprintf(stderr, "interpose: --profile goes with --mode k23 (or auto), not --mode %s\n", mode.c_str());
+      return kExitUsage;
+    }
+    const auto loaded = profile::load(profile_path);
+    if (!loaded) {
+      std::fprintf(stderr, "interpose: %s\n", loaded.error.message.c_str());
+      return kExitUsage;
+    }
+    plan = profile::make_plan(*loaded.value, hot, profile_path);
+    for (const std::string& w : plan.warnings) std::fprintf(stderr, "interpose: %s\n", w.c_str());
+  }
+
   const ProgramCheck prog = check_program(command.front());
   if (prog.path.empty()) {  // missing or not executable: nothing to run in any mode
     std::fprintf(stderr, "interpose: %s\n", prog.error.c_str());
     return prog.exit_code;
   }
   const MachineFacts facts = probe_machine();
-  const ModeChoice choice = choose_mode(mode, facts, prog);
+  ModeChoice choice = choose_mode(mode, facts, prog);
+  if (!profile_path.empty() && choice.exit_code == 0) {
+    choice.notice.clear();
+    choice.reason = "with --profile: the " + std::to_string(plan.sites) + " profiled sites (hit at least " +
+                    std::to_string(hot) + " times) in " + std::to_string(plan.modules) +
+                    " modules are rewritten at load, SUD catches the rest";
+  }
   if (choice.exit_code != 0) {
     std::fprintf(stderr, "interpose: %s\n", choice.error.c_str());
     return choice.exit_code;
@@ -136,6 +165,7 @@ int run(int argc, char** argv) {
   o.runtime = runtime;
   o.verbose = verbose;
   o.config.mode = choice.mode;
+  o.plan = std::move(plan.bytes);
   // The session's gate page (used under --mode sud, or if page 0 fails): a
   // fixed address far from where the kernel places mappings, a little random.
   uint16_t r = 0;

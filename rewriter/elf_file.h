@@ -19,6 +19,10 @@ struct ElfSymbol {
   std::string name;
 };
 
+// The GNU build-id of an ELF file (lowercase hex), reading only its headers and
+// notes: "" if it has none or is not an ELF file.
+std::string read_build_id(const std::string& path);
+
 class ElfFile {
  public:
   ElfFile() = default;
@@ -41,6 +45,8 @@ class ElfFile {
 
   // Maps a file virtual address to a file offset (for profiles); -1 if unmapped.
   int64_t file_offset(uint64_t vaddr) const;
+  // And back: the virtual address a file offset is loaded at; -1 if none.
+  int64_t vaddr_of(uint64_t offset) const;
 
  private:
   std::vector<ElfW(Phdr)> phdrs_;

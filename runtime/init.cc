@@ -20,7 +20,9 @@
 #include "hookpath.h"
 #include "environment.h"
 #include "guard.h"
+#include "k23.h"
 #include "lazy.h"
+#include "profile_recorder.h"
 #include "module_scan.h"
 #include "page_zero.h"
 #include "patch.h"
@@ -186,7 +188,7 @@ void protect_module(const rewriter::ModuleImage& m) {
 
 // Looks at every module loaded now: protects the runtime's own, registers the
 // rest for lazy rewriting, and (zpoline) finds every rewritable site.
-void survey_modules(bool rewrite_now, ScanTotals* scan, PatchTotals* patch) {
+void survey_modules(bool rewrite_now, PlanTotals* plan, ScanTotals* scan, PatchTotals* patch) {
   static ModuleList modules;
   dl_iterate_phdr(collect_module, &modules);
   const uintptr_t self = reinterpret_cast<uintptr_t>(&survey_modules);
@@ -203,6 +205,7 @@ void survey_modules(bool rewrite_now, ScanTotals* scan, PatchTotals* patch) {
     register_module(m.image);
     ++scan->modules;
     if (rewrite_now) rewriter::scan_module(m.image, take_candidate, scan);
+    if (plan != nullptr) plan_sites(m.image, &sites, plan);
   }
   // Room for twice the sites (load factor 1/2) plus the ones found later.
   const size_t bytes = hook::SiteTable::bytes_for(sites.size() + 4096);
@@ -221,7 +224,7 @@ void find_runtime_path() {
   }
 }
 
-void report(const ScanTotals& scan, const PatchTotals& patch) {
+void report(const ScanTotals& scan, const PatchTotals& patch, const PlanTotals& plan, bool planned) {
   arena::Header* h = g_state.arena;
   h->sites_rewritten.fetch_add(patch.patched, std::memory_order_relaxed);
   for (size_t i = 0; i < arena::kSkipCount; ++i)
@@ -238,6 +241,11 @@ void report(const ScanTotals& scan, const PatchTotals& patch) {
     t.dec(scan.skipped[arena::kSkipUndecodable]).str(" undecodable, ");
     t.dec(scan.skipped[arena::kSkipUnreached]).str(" unreached");
     if (patch.failed + patch.table_full != 0) t.str(", ").dec(patch.failed + patch.table_full).str(" failed");
+  } else if (planned) {
+    t.str(": rewrote ").dec(patch.patched).str(" profiled sites in ").dec(plan.modules_matched);
+    t.str(" modules (").dec(plan.sites_refused).str(" refused on re-verification); SUD catches the rest");
+  } else if (g_state.arena->config.flags & arena::kFlagProfile) {
+    t.str(": recording a profile, every syscall through Syscall User Dispatch");
   } else if (g_state.mode == arena::kModeSud) {
     t.str(": every syscall through Syscall User Dispatch, nothing rewritten");
   } else {
@@ -262,7 +270,9 @@ void init() {
   h->runtimes_started.fetch_add(1, std::memory_order_relaxed);
   g_state.mode = static_cast<arena::Mode>(h->config.mode);
   const bool sud_available = (h->config.flags & arena::kFlagSudAvailable) != 0;
-  hook::init_actions();
+  const bool profiling = (h->config.flags & arena::kFlagProfile) != 0 && arena::profile_area(h) != nullptr;
+  if (profiling) g_state.mode = arena::kModeSud;  // every site, unrewritten, reported by SUD
+  hook::init_actions(profiling);
   measure_xstate();
 
   const uint64_t gate_page = h->config.gate_page != 0 ? h->config.gate_page : arena::kDefaultGatePage;
@@ -305,14 +315,18 @@ void init() {
 
   ScanTotals scan;
   PatchTotals patch;
-  survey_modules(g_state.mode == arena::kModeZpoline, &scan, &patch);
-  if (g_state.mode == arena::kModeLazypoline || g_state.mode == arena::kModeK23)
+  PlanTotals plan;
+  const bool planned = g_state.mode == arena::kModeK23 && have_plan();
+  survey_modules(g_state.mode == arena::kModeZpoline, planned ? &plan : nullptr, &scan, &patch);
+  if (g_state.mode == arena::kModeLazypoline || (g_state.mode == arena::kModeK23 && !planned))
     g_state.lazy_rewrite = lazy_rewrite_site;
+  if (planned) g_state.exec_mapping = plan_new_mapping;
+  if (profiling) g_state.profile_hit = record_profile_hit;
   if (g_state.sud && !hook::arm_sud()) {
     g_state.sud = false;
     say(Text().str("interpose: Syscall User Dispatch refused: sites left alone are not interposed\n"));
   }
-  report(scan, patch);
+  report(scan, patch, plan, planned);
 }
 
 }  // namespace

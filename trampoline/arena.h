@@ -48,6 +48,42 @@ enum ConfigFlags : uint32_t {
   kFlagVerbose = 1u << 0,
   kFlagStats = 1u << 1,
   kFlagSudAvailable = 1u << 2,  // the launcher found Syscall User Dispatch working
+  kFlagProfile = 1u << 3,       // record every syscall site (interpose-profile)
+};
+
+// ---- profiles (interpose-profile) ---------------------------------------------
+// While profiling, every syscall arrives by SUD at its own site; the runtime
+// records per site: its module (path, build-id) and file offset, how often it was
+// hit, and with which syscall numbers.  Shared by every process of the run.
+inline constexpr uint32_t kProfileModules = 512;
+inline constexpr uint32_t kProfileSites = 32768;
+inline constexpr uint32_t kProfileNrs = 6;  // distinct numbers kept per site; the rest add up in other_hits
+inline constexpr uint64_t kProfileOffsetBits = 40;
+
+struct ProfileModule {
+  std::atomic<uint32_t> published;  // fields below are complete
+  uint32_t build_id_len;
+  uint8_t build_id[32];
+  uint64_t dev;
+  uint64_t inode;
+  char path[256];
+};
+
+struct ProfileSite {
+  std::atomic<uint64_t> key;  // (module index + 1) << kProfileOffsetBits | file offset; 0 = free
+  std::atomic<uint64_t> hits;
+  std::atomic<uint32_t> nr[kProfileNrs];  // syscall number + 1; 0 = free
+  std::atomic<uint64_t> nr_hits[kProfileNrs];
+  std::atomic<uint64_t> other_hits;
+};
+
+struct ProfileArea {
+  std::atomic<uint32_t> module_count;
+  uint32_t pad;
+  std::atomic<uint64_t> anonymous_hits;  // sites in memory no file backs (JIT, the vDSO)
+  std::atomic<uint64_t> lost_hits;       // a table was full
+  ProfileModule modules[kProfileModules];
+  ProfileSite sites[kProfileSites];
 };
 
 // The gate blob runs right after the sled in page 0 when sites are rewritten;
@@ -92,6 +128,10 @@ struct Header {
   std::atomic<uint64_t> sites_skipped[kSkipCount];
   std::atomic<uint64_t> wild_jumps;
 
+  uint64_t profile_offset;  // ProfileArea, when kFlagProfile; 0 otherwise
+  uint64_t plan_offset;     // the k23 rewrite plan (plan.h), 0 if none
+  uint64_t plan_size;
+
   // Counters of released blocks, folded in when a thread exits or execs.
   std::atomic<uint64_t> retired_paths[kPathCount];
   std::atomic<uint64_t> retired_other;
@@ -100,8 +140,14 @@ struct Header {
 
 inline constexpr size_t kHeaderSize = (sizeof(Header) + kPage - 1) / kPage * kPage;
 
-inline constexpr size_t total_size(uint32_t capacity) {
-  return kHeaderSize + size_t{capacity} * kPage;
+inline constexpr size_t blocks_end(uint32_t capacity) { return kHeaderSize + size_t{capacity} * kPage; }
+
+inline constexpr size_t page_round(size_t n) { return (n + kPage - 1) / kPage * kPage; }
+
+// The arena: header, thread blocks, then (optionally) the profile area and the
+// rewrite plan.
+inline constexpr size_t total_size(uint32_t capacity, bool profile = false, size_t plan_bytes = 0) {
+  return blocks_end(capacity) + (profile ? page_round(sizeof(ProfileArea)) : 0) + page_round(plan_bytes);
 }
 
 // What dispatch does with a syscall number (ThreadBlock::action).
@@ -142,22 +188,34 @@ inline ThreadBlock* block_at(Header* h, uint32_t index) {
                                         size_t{index} * kPage);
 }
 
-// Lays out a fresh (zero-filled) arena of total_size(capacity) bytes.
-inline void format(Header* h, uint32_t capacity, Config config) {
+// Lays out a fresh (zero-filled) arena of total_size(capacity, profile, plan_bytes) bytes.
+inline void format(Header* h, uint32_t capacity, Config config, size_t plan_bytes = 0) {
+  const bool profile = (config.flags & kFlagProfile) != 0;
   h->magic = kMagic;
   h->version = kVersion;
   h->block_capacity = capacity;
   h->header_size = kHeaderSize;
-  h->total_size = total_size(capacity);
+  h->total_size = total_size(capacity, profile, plan_bytes);
   h->config = config;
+  h->profile_offset = profile ? blocks_end(capacity) : 0;
+  h->plan_offset = plan_bytes != 0 ? blocks_end(capacity) + (profile ? page_round(sizeof(ProfileArea)) : 0) : 0;
+  h->plan_size = plan_bytes;
   h->next_block.store(1, std::memory_order_relaxed);  // block 0: the overflow block
 }
 
 // Whether a mapping of `mapped` bytes holds an arena this runtime understands.
 inline bool valid(const Header* h, size_t mapped) {
-  return mapped >= kHeaderSize && h->magic == kMagic && h->version == kVersion &&
-         h->header_size == kHeaderSize && h->total_size == total_size(h->block_capacity) &&
-         h->total_size <= mapped;
+  if (mapped < kHeaderSize || h->magic != kMagic || h->version != kVersion || h->header_size != kHeaderSize)
+    return false;
+  const bool profile = h->profile_offset != 0;
+  return h->total_size == total_size(h->block_capacity, profile, h->plan_size) && h->total_size <= mapped &&
+         (!profile || h->profile_offset == blocks_end(h->block_capacity)) &&
+         (h->plan_size == 0 || h->plan_offset + page_round(h->plan_size) == h->total_size);
+}
+
+inline ProfileArea* profile_area(Header* h) {
+  return h->profile_offset == 0 ? nullptr
+                                : reinterpret_cast<ProfileArea*>(reinterpret_cast<char*>(h) + h->profile_offset);
 }
 
 }  // namespace interpose::arena

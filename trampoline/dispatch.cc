@@ -7,6 +7,7 @@
 // or the runtime's own resources go through dispatch_special.
 #include <asm/prctl.h>
 #include <asm/unistd_64.h>
+#include <linux/mman.h>
 #include <linux/sched.h>
 
 #include "exec_env.h"
@@ -369,6 +370,7 @@ uint64_t guard_arena_fd(interpose_frame* f) {
 }
 
 __attribute__((noinline)) uint64_t dispatch_special(interpose_frame* f, ThreadBlock* tb) {
+  if (g_state.profile_hit != nullptr) g_state.profile_hit(return_address(f) - 2, f->nr);
   switch (f->nr) {
     case __NR_rt_sigreturn:
       return do_sigreturn(f);
@@ -411,6 +413,11 @@ __attribute__((noinline)) uint64_t dispatch_special(interpose_frame* f, ThreadBl
     case __NR_arch_prctl:
       return do_arch_prctl(f);
     case __NR_mmap:
+      if (long r; guard_memory_call(f, &r)) return emulate(f, r);
+      // A library mapped after start-up: its planned sites are rewritten then.
+      if (g_state.exec_mapping != nullptr && (f->call_args[2] & PROT_EXEC) && !(f->call_args[3] & MAP_ANONYMOUS))
+        return act(f, INTERPOSE_ACTION_EXECUTE | INTERPOSE_ACTION_AFTER);
+      return act(f, INTERPOSE_ACTION_EXECUTE);
     case __NR_mprotect:
     case __NR_pkey_mprotect:
     case __NR_munmap:
@@ -431,7 +438,12 @@ __attribute__((noinline)) void fold_count(ThreadBlock* tb, uint64_t nr) {
 }  // namespace
 
 // The syscalls dispatch_special handles; everything else is counted and run.
-void init_actions() {
+// While profiling, every syscall is special (its site is recorded there).
+void init_actions(bool all_special) {
+  if (all_special) {
+    for (auto& a : g_state.actions) a = arena::kActionSpecial;
+    return;
+  }
   static constexpr int kSpecial[] = {
       __NR_close,      __NR_rt_sigreturn, __NR_dup2,         __NR_clone,         __NR_fork,
       __NR_vfork,      __NR_execve,       __NR_exit,         __NR_fcntl,         __NR_exit_group,
@@ -471,6 +483,10 @@ extern "C" uint64_t interpose_dispatch(interpose_frame* f) {
 
 extern "C" int64_t interpose_after(interpose_frame* f, int64_t result) {
   switch (f->nr) {
+    case __NR_mmap:
+      if (!interpose::sys::failed(result) && g_state.exec_mapping != nullptr)
+        g_state.exec_mapping(static_cast<uint64_t>(result));
+      break;
     case __NR_clone:
     case __NR_clone3: {
       const uint64_t kind = f->child_word & INTERPOSE_CHILD_KIND_MASK;

@@ -3,7 +3,8 @@
 
 namespace interpose::hook {
 
-// Fills g_state.actions: which syscall numbers dispatch_special handles.
-void init_actions();
+// Fills g_state.actions: which syscall numbers dispatch_special handles (every
+// one when `all_special`).
+void init_actions(bool all_special = false);
 
 }  // namespace interpose::hook

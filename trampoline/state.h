@@ -45,6 +45,12 @@ struct State {
   // Rewrites a site the SIGSYS handler just caught (lazypoline and k23 modes);
   // runs in signal context, set by the runtime.
   void (*lazy_rewrite)(uint64_t site) = nullptr;
+
+  // interpose-profile: every syscall's site, from dispatch (set by the runtime).
+  void (*profile_hit)(uint64_t site, uint64_t nr) = nullptr;
+
+  // k23 with a plan: a file was just mapped executable (dlopen).
+  void (*exec_mapping)(uint64_t addr) = nullptr;
 };
 
 extern State g_state;
