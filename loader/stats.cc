@@ -39,7 +39,7 @@ StatsSummary summarize(const arena::Header& h) {
 std::string format_stats(const StatsSummary& s) {
   std::string out;
   char line[256];
-  out += "interpose: syscalls that went through dispatch, all processes and threads\n";
+  out += "interpose: syscalls of the program, all its processes and threads\n";
   std::snprintf(line, sizeof line, "%12s  %s\n", "calls", "syscall");
   out += line;
   for (const auto& c : s.counts) {

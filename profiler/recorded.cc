@@ -2,7 +2,7 @@
 
 #include <cstring>
 
-#include "elf_file.h"
+#include "build_id.h"
 #include "plan.h"
 
 namespace interpose::profile {

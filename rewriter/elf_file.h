@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "build_id.h"
 #include "module_scan.h"
 
 namespace interpose::rewriter {
@@ -18,10 +19,6 @@ struct ElfSymbol {
   uint64_t size;
   std::string name;
 };
-
-// The GNU build-id of an ELF file (lowercase hex), reading only its headers and
-// notes: "" if it has none or is not an ELF file.
-std::string read_build_id(const std::string& path);
 
 class ElfFile {
  public:

@@ -64,19 +64,14 @@ FunctionFacts scan_function(ByteView code, FunctionMap* map, SyscallSink sink, v
     return facts;
   }
   const size_t words = (code.size + 63) / 64;
-  for (size_t i = 0; i < words; ++i) map->starts[i] = map->covered[i] = map->linear[i] = 0;
+  for (size_t i = 0; i < words; ++i) map->starts[i] = map->covered[i] = 0;
+  map->code = code.data;
+  map->size = code.size;
+  map->have_linear = false;
   if (code.size == 0) return facts;
 
   ZydisDecoder decoder;
   ZydisDecoderInit(&decoder, ZYDIS_MACHINE_MODE_LONG_64, ZYDIS_STACK_WIDTH_64);
-  {
-    ZydisDecodedInstruction insn;
-    for (size_t off = 0; off < code.size; off += insn.length) {
-      if (!ZYAN_SUCCESS(ZydisDecoderDecodeInstruction(&decoder, nullptr, code.data + off, code.size - off, &insn)))
-        break;
-      set(map->linear, off);
-    }
-  }
   bool rbp_below_slot = false;  // [rbp - k] touching the slot below rbp
   bool frame_from_rsp = false;  // mov %rsp, %rbp
   bool rsp_lowered = false;     // sub/lea/and writing rsp: a real frame exists
@@ -91,10 +86,26 @@ FunctionFacts scan_function(ByteView code, FunctionMap* map, SyscallSink sink, v
         break;
       }
       ZydisDecodedInstruction insn;
-      ZydisDecodedOperand ops[ZYDIS_MAX_OPERAND_COUNT];
-      if (!ZYAN_SUCCESS(ZydisDecoderDecodeFull(&decoder, code.data + off, code.size - off, &insn, ops))) {
+      ZydisDecoderContext context;
+      if (!ZYAN_SUCCESS(ZydisDecoderDecodeInstruction(&decoder, &context, code.data + off, code.size - off, &insn))) {
         facts.decode_failed = true;
         break;
+      }
+      // Operands only where they matter: memory operands that may be based on
+      // rsp or rbp (ModRM r/m 4 with a SIB, or 5), writes to rsp or rbp, branches.
+      ZydisDecodedOperand ops[ZYDIS_MAX_OPERAND_COUNT];
+      const Flow flow = flow_of(insn);
+      const bool modrm = (insn.attributes & ZYDIS_ATTRIB_HAS_MODRM) != 0;
+      const uint8_t rm = insn.raw.modrm.rm, reg = insn.raw.modrm.reg, mod = insn.raw.modrm.mod;
+      const bool stackish = modrm && ((mod != 3 && (rm == 4 || rm == 5)) || (mod == 3 && (rm == 4 || rm == 5 || reg == 4 || reg == 5)));
+      const bool need_ops = stackish || flow == Flow::kBranch || flow == Flow::kJump;
+      unsigned visible = 0;
+      if (need_ops) {
+        if (!ZYAN_SUCCESS(ZydisDecoderDecodeOperands(&decoder, &context, &insn, ops, insn.operand_count))) {
+          facts.decode_failed = true;
+          break;
+        }
+        visible = insn.operand_count_visible;
       }
       for (size_t k = off + 1; k < off + insn.length; ++k) {
         if (test(map->starts, k)) facts.inconsistent = true;
@@ -108,7 +119,7 @@ FunctionFacts scan_function(ByteView code, FunctionMap* map, SyscallSink sink, v
         ++facts.syscalls;
         if (sink != nullptr) sink(ctx, at);
       }
-      for (unsigned i = 0; i < insn.operand_count_visible; ++i) {
+      for (unsigned i = 0; i < visible; ++i) {
         const ZydisDecodedOperand& op = ops[i];
         if (op.type != ZYDIS_OPERAND_TYPE_MEMORY || op.mem.index != ZYDIS_REGISTER_NONE) continue;
         const int64_t disp = op.mem.disp.has_displacement ? op.mem.disp.value : 0;
@@ -121,7 +132,7 @@ FunctionFacts scan_function(ByteView code, FunctionMap* map, SyscallSink sink, v
           facts.uses_red_zone = true;
         }
       }
-      if (insn.operand_count_visible >= 2 && ops[0].type == ZYDIS_OPERAND_TYPE_REGISTER &&
+      if (visible >= 2 && ops[0].type == ZYDIS_OPERAND_TYPE_REGISTER &&
           (ops[0].actions & ZYDIS_OPERAND_ACTION_MASK_WRITE)) {
         const ZydisRegister dst = ops[0].reg.value;
         if (is_rbp(dst) && insn.mnemonic == ZYDIS_MNEMONIC_MOV && ops[1].type == ZYDIS_OPERAND_TYPE_REGISTER &&
@@ -131,10 +142,9 @@ FunctionFacts scan_function(ByteView code, FunctionMap* map, SyscallSink sink, v
                             (insn.mnemonic == ZYDIS_MNEMONIC_LEA && ops[1].mem.disp.value < 0)))
           rsp_lowered = true;
       }
-      const Flow flow = flow_of(insn);
       if (flow == Flow::kBranch || flow == Flow::kJump) {
         ZyanU64 target;
-        if (insn.operand_count_visible >= 1 && ops[0].type == ZYDIS_OPERAND_TYPE_IMMEDIATE &&
+        if (visible >= 1 && ops[0].type == ZYDIS_OPERAND_TYPE_IMMEDIATE &&
             ZYAN_SUCCESS(ZydisCalcAbsoluteAddress(&insn, &ops[0], at, &target)) && target >= code.addr &&
             target < code.addr + code.size) {
           if (pending < FunctionMap::kMaxPending) map->pending[pending++] = static_cast<uint32_t>(target - code.addr);
@@ -152,7 +162,7 @@ FunctionFacts scan_function(ByteView code, FunctionMap* map, SyscallSink sink, v
   return facts;
 }
 
-Verdict classify(uint64_t addr, const FunctionFacts& facts, const FunctionMap& map) {
+Verdict classify(uint64_t addr, const FunctionFacts& facts, FunctionMap& map) {
   if (addr < facts.begin || addr >= facts.end) return Verdict::kNoFunction;
   if (facts.too_big || facts.inconsistent) return Verdict::kUndecodable;
   const size_t off = addr - facts.begin;
@@ -161,6 +171,17 @@ Verdict classify(uint64_t addr, const FunctionFacts& facts, const FunctionMap& m
     // an instruction to a linear sweep (code behind a jump table, say).
     if (test(map.covered, off)) return Verdict::kNotInstruction;
     if (facts.decode_failed) return Verdict::kUndecodable;
+    if (!map.have_linear) {
+      for (size_t i = 0; i < (map.size + 63) / 64; ++i) map.linear[i] = 0;
+      ZydisDecoder decoder;
+      ZydisDecoderInit(&decoder, ZYDIS_MACHINE_MODE_LONG_64, ZYDIS_STACK_WIDTH_64);
+      ZydisDecodedInstruction insn;
+      for (size_t at = 0; at < map.size; at += insn.length) {
+        if (!ZYAN_SUCCESS(ZydisDecoderDecodeInstruction(&decoder, nullptr, map.code + at, map.size - at, &insn))) break;
+        set(map.linear, at);
+      }
+      map.have_linear = true;
+    }
     return test(map.linear, off) ? Verdict::kUnreached : Verdict::kNotInstruction;
   }
   // A reached instruction: the caller asks about syscalls only.

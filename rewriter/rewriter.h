@@ -41,6 +41,10 @@ struct FunctionMap {
   uint64_t covered[kMaxBytes / 64];
   uint64_t linear[kMaxBytes / 64];  // starts of a plain linear sweep, for telling
                                     // unreached code from bytes inside instructions
+                                    // (computed on demand, for unreached candidates)
+  const uint8_t* code = nullptr;
+  size_t size = 0;
+  bool have_linear = false;
   uint32_t pending[kMaxPending];
 };
 
@@ -64,7 +68,7 @@ using SyscallSink = void (*)(void* ctx, uint64_t site);
 FunctionFacts scan_function(ByteView code, FunctionMap* map, SyscallSink sink, void* ctx);
 
 // The verdict for any address in a function scan_function just decoded into `map`.
-Verdict classify(uint64_t addr, const FunctionFacts& facts, const FunctionMap& map);
+Verdict classify(uint64_t addr, const FunctionFacts& facts, FunctionMap& map);
 
 // The 2-byte encodings involved.
 inline constexpr uint16_t kSyscallBytes = 0x050f;  // 0f 05, little endian
