@@ -6,6 +6,7 @@ set(INTERPOSE_GENERATED_DIR ${CMAKE_BINARY_DIR}/generated)
 set(INTERPOSE_SYSCALL_TABLE ${INTERPOSE_GENERATED_DIR}/interpose/syscall_table.inc)
 add_custom_command(
   OUTPUT ${INTERPOSE_SYSCALL_TABLE} ${INTERPOSE_GENERATED_DIR}/interpose/syscall_table_i386.inc
+         ${INTERPOSE_GENERATED_DIR}/interpose/errno_table.inc
   COMMAND ${CMAKE_COMMAND}
           -DCC=${CMAKE_C_COMPILER}
           -DOUT=${INTERPOSE_SYSCALL_TABLE}

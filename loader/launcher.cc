@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -30,21 +31,39 @@ namespace interpose::loader {
 namespace {
 
 pid_t g_child = -1;
+bool g_own_session = false;          // the program runs in a session of its own (sandbox)
+volatile sig_atomic_t g_timed_out = 0;
 
 // Signals sent to the launcher go to the program.  Those a terminal generates
-// (si_code SI_KERNEL) already reached it: the program is in the same process
-// group, so forwarding them would deliver them twice.
+// (si_code SI_KERNEL) already reached it when it shares our process group, so
+// forwarding them would deliver them twice; a sandboxed program has a session of
+// its own and gets them only from us.
 void forward_signal(int sig, siginfo_t* info, void*) {
-  if (g_child > 0 && (info == nullptr || info->si_code <= 0)) kill(g_child, sig);
+  if (g_child > 0 && (g_own_session || info == nullptr || info->si_code <= 0)) kill(g_child, sig);
 }
 
-void install_forwarding() {
+// --timeout: the whole process group goes.
+void on_timeout(int) {
+  if (g_child <= 0) return;
+  g_timed_out = 1;
+  kill(-g_child, SIGKILL);
+  kill(g_child, SIGKILL);
+}
+
+void install_forwarding(bool timeout) {
   struct sigaction sa {};
   sa.sa_sigaction = forward_signal;
   sa.sa_flags = SA_SIGINFO | SA_RESTART;
   sigemptyset(&sa.sa_mask);
   for (int sig : {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGALRM, SIGWINCH, SIGCONT})
-    sigaction(sig, &sa, nullptr);
+    if (!(timeout && sig == SIGALRM)) sigaction(sig, &sa, nullptr);
+  if (timeout) {
+    struct sigaction ta {};
+    ta.sa_handler = on_timeout;
+    ta.sa_flags = SA_RESTART;
+    sigemptyset(&ta.sa_mask);
+    sigaction(SIGALRM, &ta, nullptr);
+  }
 }
 
 struct Arena {
@@ -53,9 +72,10 @@ struct Arena {
   size_t size = 0;
 };
 
-bool create_arena(const arena::Config& config, const std::vector<uint8_t>& plan, Arena* out, std::string* error) {
+bool create_arena(const arena::Config& config, const std::vector<uint8_t>& plan, const std::vector<uint8_t>& policy,
+                  Arena* out, std::string* error) {
   const uint32_t capacity = arena::kDefaultBlockCapacity;
-  out->size = arena::total_size(capacity, (config.flags & arena::kFlagProfile) != 0, plan.size());
+  out->size = arena::total_size(capacity, (config.flags & arena::kFlagProfile) != 0, plan.size(), policy.size());
   out->fd = memfd_create("interpose-arena", MFD_CLOEXEC);
   if (out->fd < 0 || ftruncate(out->fd, static_cast<off_t>(out->size)) != 0) {
     *error = std::string("cannot create the shared arena: ") + strerror(errno);
@@ -67,8 +87,10 @@ bool create_arena(const arena::Config& config, const std::vector<uint8_t>& plan,
     return false;
   }
   out->header = static_cast<arena::Header*>(m);
-  arena::format(out->header, capacity, config, plan.size());
+  arena::format(out->header, capacity, config, plan.size(), policy.size());
   if (!plan.empty()) std::memcpy(reinterpret_cast<char*>(m) + out->header->plan_offset, plan.data(), plan.size());
+  if (!policy.empty())
+    std::memcpy(reinterpret_cast<char*>(m) + out->header->policy_offset, policy.data(), policy.size());
   return true;
 }
 
@@ -83,35 +105,64 @@ int arena_fd_number() {
 
 // The program's environment with the runtime preloaded, built by the same rules
 // the runtime applies at every exec (trampoline/exec_env.h).
-std::vector<std::string> child_environment(const LaunchOptions& o, int arena_fd) {
+std::vector<std::string> child_environment(const LaunchOptions& o, const std::vector<std::string>& base, int arena_fd,
+                                           int event_fd) {
   std::vector<const char*> in;
-  for (char** e = environ; e != nullptr && *e != nullptr; ++e) in.push_back(*e);
+  for (const std::string& e : base) in.push_back(e.c_str());
   in.push_back(nullptr);
   std::vector<const char*> out(in.size() + 3);
   size_t bytes = 0;
   for (const char* e : in) bytes += e != nullptr ? strlen(e) : 0;
   std::vector<char> buf(bytes + 2 * o.runtime.size() + 128);
   std::vector<std::string> env;
-  if (!hook::build_exec_env(in.data(), o.runtime.c_str(), arena_fd, out.data(), out.size(), buf.data(),
+  if (!hook::build_exec_env(in.data(), o.runtime.c_str(), arena_fd, event_fd, out.data(), out.size(), buf.data(),
                             buf.size()))
     return env;
   for (const char** e = out.data(); *e != nullptr; ++e) env.emplace_back(*e);
   return env;
 }
 
+// What the child tells the launcher when it cannot exec: an errno and, when a
+// sandbox step failed rather than the exec, which step.
+struct ExecReport {
+  int err;
+  char what[60];
+};
+
+long seccomp_with_cookie(long op, long flags, void* prog, uint64_t cookie) {
+  return syscall(SYS_seccomp, op, flags, prog, 0L, 0L, static_cast<long>(cookie));
+}
+
 [[noreturn]] void exec_child(const LaunchOptions& o, const Arena& a, int report_fd, int boot_sock,
                              const BootFilterSpec& boot) {
-  int err = 0;
-  std::vector<std::string> env;
-  if (o.config.mode == arena::kModePtrace) {
+  ExecReport report{};
+  int& err = report.err;
+  const char* what = "";
+  std::vector<std::string> env, base;
+  if (o.sandbox.enabled) {
+    base = sandbox_environment(o.sandbox, environ);
+    // Nothing of the launcher's open files but stdin, stdout, stderr.
+    syscall(SYS_close_range, 3, ~0U, 4 /* CLOSE_RANGE_CLOEXEC */);
+    err = enter_sandbox(o.sandbox, &what);
+  } else {
+    for (char** e = environ; e != nullptr && *e != nullptr; ++e) base.emplace_back(*e);
+  }
+  if (err != 0) {
+  } else if (o.config.mode == arena::kModePtrace) {
     // No runtime: the launcher's tracer sees everything.
-    for (char** e = environ; e != nullptr && *e != nullptr; ++e) env.emplace_back(*e);
+    env = base;
     become_tracee();
   } else {
     const int target = arena_fd_number();
     const int fd = dup2(a.fd, target) == target ? target : fcntl(a.fd, F_DUPFD, 10);
+    int event_fd = -1;
+    if (fd >= 0 && o.event_fd >= 0) {
+      event_fd = dup2(o.event_fd, fd - 1) == fd - 1 ? fd - 1 : fcntl(o.event_fd, F_DUPFD, 10);
+      if (event_fd < 0) err = errno;
+    }
     if (fd < 0) err = errno;
-    else env = child_environment(o, fd);
+    else env = child_environment(o, base, fd, event_fd);
+    if (err != 0) what = "handing the arena to the program";
   }
   std::vector<char*> envp, argv;
   for (auto& e : env) envp.push_back(e.data());
@@ -122,11 +173,16 @@ std::vector<std::string> child_environment(const LaunchOptions& o, int arena_fd)
   // Everything above allocates; below, after the filter, only cookie syscalls.
   const bool filtered = err == 0 && boot_sock >= 0 && install_boot_filter(boot, boot_sock);
   const uint64_t cookie = filtered ? boot.cookie : 0;
+  if (err == 0 && o.sandbox.enabled) {
+    err = install_floor(o.sandbox, seccomp_with_cookie, cookie);
+    if (err != 0) what = "installing the seccomp floor";
+  }
   if (err == 0) {
     const long r = execve_with_cookie(o.program.c_str(), argv.data(), envp.data(), cookie);
     err = static_cast<int>(-r == 0 ? EINVAL : (r < 0 ? errno : EINVAL));
   }
-  syscall(SYS_write, report_fd, &err, sizeof err, 0L, 0L, static_cast<long>(cookie));
+  for (size_t i = 0; what[i] != '\0' && i + 1 < sizeof report.what; ++i) report.what[i] = what[i];
+  syscall(SYS_write, report_fd, &report, sizeof report, 0L, 0L, static_cast<long>(cookie));
   syscall(SYS_exit_group, kExitCannotExecute, 0L, 0L, 0L, 0L, static_cast<long>(cookie));
   _exit(kExitCannotExecute);
 }
@@ -142,7 +198,7 @@ int exit_status_of(int status) {
 int launch(const LaunchOptions& o) {
   Arena a;
   std::string error;
-  if (!create_arena(o.config, o.plan, &a, &error)) {
+  if (!create_arena(o.config, o.plan, o.policy, &a, &error)) {
     std::fprintf(stderr, "interpose: %s\n", error.c_str());
     return kExitUsage;
   }
@@ -167,7 +223,16 @@ int launch(const LaunchOptions& o) {
     exec_child(o, a, report[1], boot_sock[1], boot);
   }
   g_child = pid;
-  install_forwarding();
+  g_own_session = o.sandbox.enabled;
+  install_forwarding(o.sandbox.timeout.has_value());
+  if (o.sandbox.timeout) {
+    itimerval t{};
+    const double secs = *o.sandbox.timeout;
+    t.it_value.tv_sec = static_cast<time_t>(secs);
+    t.it_value.tv_usec = static_cast<suseconds_t>((secs - static_cast<double>(t.it_value.tv_sec)) * 1e6);
+    if (t.it_value.tv_sec == 0 && t.it_value.tv_usec == 0) t.it_value.tv_usec = 1;
+    setitimer(ITIMER_REAL, &t, nullptr);
+  }
   close(report[1]);
   int listener = -1;
   if (boot_sock[0] >= 0) {
@@ -196,14 +261,29 @@ int launch(const LaunchOptions& o) {
       }
     }
   }
-  int exec_errno = 0;
+  if (o.sandbox.timeout) {
+    itimerval off{};
+    setitimer(ITIMER_REAL, &off, nullptr);
+  }
+  ExecReport rep{};
   ssize_t got;
-  do got = read(report[0], &exec_errno, sizeof exec_errno);
+  do got = read(report[0], &rep, sizeof rep);
   while (got < 0 && errno == EINTR);
   close(report[0]);
-  if (got == static_cast<ssize_t>(sizeof exec_errno)) {
-    std::fprintf(stderr, "interpose: %s: %s\n", o.program.c_str(), strerror(exec_errno));
-    return exec_errno == ENOENT ? kExitNotFound : kExitCannotExecute;
+  if (got == static_cast<ssize_t>(sizeof rep)) {
+    rep.what[sizeof rep.what - 1] = '\0';
+    if (rep.what[0] != '\0') {
+      std::fprintf(stderr, "interpose: cannot set up the sandbox: %s: %s\n", rep.what, strerror(rep.err));
+      return kExitUsage;
+    }
+    std::fprintf(stderr, "interpose: %s: %s\n", o.program.c_str(), strerror(rep.err));
+    return rep.err == ENOENT ? kExitNotFound : kExitCannotExecute;
+  }
+  if (g_timed_out) {
+    std::fprintf(stderr, "interpose: timeout: %s ran longer than %g s; its process group was killed\n",
+                 o.program.c_str(), *o.sandbox.timeout);
+    if (o.at_exit) o.at_exit(*a.header);
+    return kExitTimeout;
   }
 
   if (o.at_exit) o.at_exit(*a.header);

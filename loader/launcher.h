@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "arena.h"
+#include "policy_table.h"
+#include "sandbox.h"
 
 namespace interpose::loader {
 
@@ -19,6 +21,9 @@ struct LaunchOptions {
   bool verbose = false;
   bool boot_filter = true;          // see boot.h
   std::vector<uint8_t> plan;        // k23 rewrite plan (plan.h), copied into the arena
+  std::vector<uint8_t> policy;      // compiled policy (policy_table.h), copied into the arena
+  SandboxOptions sandbox;
+  int event_fd = -1;                // --log / --trace destination, handed to every runtime
   // Runs once the program has exited, before --stats is printed.
   std::function<void(arena::Header&)> at_exit;
 };

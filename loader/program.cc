@@ -7,7 +7,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <sys/wait.h>
+
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <vector>
 
 #include "exit_codes.h"
@@ -102,6 +106,55 @@ ProgramCheck check_program(const std::string& name) {
     out.error = name + ": " + strerror(first_errno);
   }
   return out;
+}
+
+}  // namespace interpose::loader
+
+namespace interpose::loader {
+
+std::string resolve_pyenv_shim(const std::string& path, const std::string& workdir) {
+  const auto slash = path.rfind('/');
+  if (slash == std::string::npos || path.find("/shims/") == std::string::npos) return "";
+  std::ifstream in(path);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (text.rfind("#!", 0) != 0 || text.find("pyenv") == std::string::npos) return "";
+  const std::string key = "export PYENV_ROOT=\"";
+  const auto at = text.find(key);
+  if (at == std::string::npos) return "";
+  const auto end = text.find('"', at + key.size());
+  const std::string root = text.substr(at + key.size(), end - at - key.size());
+  const std::string pyenv = root + "/libexec/pyenv";
+  const std::string name = path.substr(slash + 1);
+  int out[2];
+  if (pipe2(out, O_CLOEXEC) != 0) return "";
+  const pid_t pid = fork();
+  if (pid < 0) return "";
+  if (pid == 0) {
+    dup2(out[1], 1);
+    const int devnull = open("/dev/null", O_WRONLY);
+    if (devnull >= 0) dup2(devnull, 2);
+    if (!workdir.empty() && chdir(workdir.c_str()) != 0) _exit(127);
+    setenv("PYENV_ROOT", root.c_str(), 1);
+    execl(pyenv.c_str(), pyenv.c_str(), "which", name.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  close(out[1]);
+  std::string answer;
+  char buf[512];
+  for (ssize_t n; (n = read(out[0], buf, sizeof buf)) != 0;) {
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) break;
+    answer.append(buf, static_cast<size_t>(n));
+  }
+  close(out[0]);
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  while (!answer.empty() && (answer.back() == '\n' || answer.back() == '\r')) answer.pop_back();
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || answer.empty() || answer[0] != '/' ||
+      access(answer.c_str(), X_OK) != 0)
+    return "";
+  return answer;
 }
 
 }  // namespace interpose::loader

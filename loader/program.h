@@ -18,3 +18,14 @@ struct ProgramCheck {
 ProgramCheck check_program(const std::string& name);
 
 }  // namespace interpose::loader
+
+namespace interpose::loader {
+
+// A pyenv shim (…/shims/python3) is a bash script that runs pyenv, which runs
+// more processes before it execs the real interpreter: under a policy that
+// refuses new processes it cannot work.  This asks pyenv, outside the sandbox
+// and in `workdir` (for .python-version), which interpreter the shim would run.
+// Empty if `path` is no pyenv shim or pyenv cannot say.
+std::string resolve_pyenv_shim(const std::string& path, const std::string& workdir);
+
+}  // namespace interpose::loader

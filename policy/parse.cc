@@ -45,24 +45,15 @@ struct Ctx {
   }
 };
 
-const std::map<std::string, int>& errno_names() {
-  static const std::map<std::string, int> m = {
-      {"EPERM", EPERM},   {"ENOENT", ENOENT},   {"EACCES", EACCES}, {"ENOSYS", ENOSYS},     {"EINVAL", EINVAL},
-      {"EIO", EIO},       {"EAGAIN", EAGAIN},   {"ENOMEM", ENOMEM}, {"EROFS", EROFS},       {"EBADF", EBADF},
-      {"ENOTSUP", ENOTSUP}, {"EOPNOTSUPP", EOPNOTSUPP}, {"EAFNOSUPPORT", EAFNOSUPPORT}, {"ENETUNREACH", ENETUNREACH},
-      {"ECONNREFUSED", ECONNREFUSED}, {"ESRCH", ESRCH}, {"EFAULT", EFAULT}, {"EEXIST", EEXIST}};
-  return m;
-}
-
 bool get_errno(Ctx& c, const json& v, const std::string& where, int* out) {
   if (v.is_number_integer() && v.get<long long>() >= 0 && v.get<long long>() < 4096) {
     *out = static_cast<int>(v.get<long long>());
     return true;
   }
   if (v.is_string()) {
-    const auto it = errno_names().find(v.get<std::string>());
-    if (it != errno_names().end()) {
-      *out = it->second;
+    // Every name <linux/errno.h> has (generated table, syscall_names.h).
+    if (const int e = errno_value(v.get<std::string>().c_str()); e > 0) {
+      *out = e;
       return true;
     }
   }

@@ -14,10 +14,11 @@ namespace {
 // The program's own LD_PRELOAD entry once the runtime is taken out of it.
 char g_their_preload[hook::kMaxPath + sizeof(hook::kPreloadEntry)];
 
-int parse_fd(const char* s) {
+int parse_fd(const char* s, const char** end) {
+  *end = s;
   if (*s == '\0') return -1;
   long v = 0;
-  for (; *s != '\0'; ++s) {
+  for (; *s != '\0' && *s != ','; ++s, *end = s) {
     if (*s < '0' || *s > '9' || v > 1 << 24) return -1;
     v = v * 10 + (*s - '0');
   }
@@ -38,7 +39,9 @@ LaunchEnv take_launch_env(const char* runtime_path) {
   const size_t rt_len = strlen(runtime_path);
   for (char** e = environ; *e != nullptr;) {
     if (strncmp(*e, hook::kArenaFdVar, var_len) == 0 && (*e)[var_len] == '=') {
-      out.arena_fd = parse_fd(*e + var_len + 1);
+      const char* rest;
+      out.arena_fd = parse_fd(*e + var_len + 1, &rest);
+      if (out.arena_fd >= 0 && *rest == ',') out.event_fd = parse_fd(rest + 1, &rest);
       remove_entry(e);
       continue;
     }

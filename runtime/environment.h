@@ -5,6 +5,7 @@ namespace interpose::runtime {
 
 struct LaunchEnv {
   int arena_fd = -1;  // INTERPOSE_ARENA_FD, or -1 when started without the launcher
+  int event_fd = -1;  // its second number: where --log/--trace lines go
 };
 
 // Reads INTERPOSE_ARENA_FD and removes it from `environ`, and gives the program

@@ -256,6 +256,28 @@ void report(const ScanTotals& scan, const PatchTotals& patch, const PlanTotals& 
   say(t);
 }
 
+// The compiled policy, mapped on its own read-only from the arena's memfd.
+bool map_policy(const arena::Header* h) {
+  if (h->policy_offset == 0 || g_state.arena_fd < 0) return false;
+  const long m = sys::mmap(nullptr, h->policy_size, PROT_READ, MAP_SHARED, g_state.arena_fd,
+                           static_cast<long>(h->policy_offset));
+  if (sys::failed(m)) return false;
+  const auto* p = reinterpret_cast<const policy_table::Header*>(m);
+  if (!policy_table::valid(p, h->policy_size)) return false;
+  hook::protect_region(static_cast<uint64_t>(m), static_cast<uint64_t>(m) + arena::page_round(h->policy_size));
+  g_state.policy = p;
+  g_state.log_all = (h->config.flags & arena::kFlagLogAll) != 0 || (p->flags & policy_table::kLogAll) != 0;
+  return true;
+}
+
+// Under a policy a process the runtime cannot cover must not run at all.
+[[noreturn]] void refuse_to_run(const char* why) {
+  Text t;
+  t.str("interpose: ").str(why).str(": the policy cannot be enforced, stopping\n");
+  say(t);
+  sys::exit_group(INTERPOSE_EXIT_UNENFORCEABLE);
+}
+
 void init() {
   find_runtime_path();
   const LaunchEnv env = take_launch_env(g_state.runtime_path);
@@ -264,6 +286,12 @@ void init() {
     return;
   }
   arena::Header* h = g_state.arena;
+  const bool policy = (h->config.flags & arena::kFlagPolicy) != 0;
+  if (policy && !map_policy(h)) refuse_to_run("the compiled policy is missing or damaged");
+  if (env.event_fd >= 0) {
+    g_state.event_fd = env.event_fd;
+    g_state.trace = (h->config.flags & arena::kFlagTrace) != 0;
+  }
   g_state.blocks_begin = reinterpret_cast<uintptr_t>(h) + h->header_size;
   g_state.blocks_span = size_t{h->block_capacity} * arena::kPage;
   hook::protect_region(reinterpret_cast<uint64_t>(h), reinterpret_cast<uint64_t>(h) + h->total_size);
@@ -286,6 +314,7 @@ void init() {
       } else {
         t.str(" and SUD is not available: this process runs without interposition\n");
         h->runtimes_degraded.fetch_add(1, std::memory_order_relaxed);
+        if (policy) refuse_to_run("no page 0 and no Syscall User Dispatch");
         say(t);
         return;
       }
@@ -298,6 +327,7 @@ void init() {
       t.str("interpose: cannot map the gate page at ").hex(gate_page).str(" (error ").sdec(-r);
       t.str("): this process runs without interposition\n");
       h->runtimes_degraded.fetch_add(1, std::memory_order_relaxed);
+      if (policy) refuse_to_run("cannot map the gate page");
       say(t);
       return;
     }
@@ -326,6 +356,7 @@ void init() {
     g_state.sud = false;
     say(Text().str("interpose: Syscall User Dispatch refused: sites left alone are not interposed\n"));
   }
+  if (policy && !g_state.sud) refuse_to_run("Syscall User Dispatch is not armed, so unrewritten sites would escape");
   report(scan, patch, plan, planned);
 }
 

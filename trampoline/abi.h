@@ -10,7 +10,7 @@
 #ifndef INTERPOSE_TRAMPOLINE_ABI_H
 #define INTERPOSE_TRAMPOLINE_ABI_H
 
-#define INTERPOSE_TRAMPOLINE_ABI_VERSION 1
+#define INTERPOSE_TRAMPOLINE_ABI_VERSION 2
 
 /* ---- page 0 ---------------------------------------------------------------
  * [0, SLED_SIZE)          one entry per syscall number, all sliding to SLED_SIZE
@@ -35,6 +35,10 @@
  * syscall(INTERPOSE_EMULATED_SYSCALL, nr) through the internal gate, so that a
  * tracer's count of the program's syscalls stays complete. */
 #define INTERPOSE_EMULATED_SYSCALL 0x494e55
+/* The exit status of a process whose runtime cannot enforce the launcher's
+ * policy (no interposition possible in it): it stops before running any of the
+ * program's code rather than run unchecked. */
+#define INTERPOSE_EXIT_UNENFORCEABLE 118
 
 /* ---- how the stub was entered (Frame.kind) ------------------------------------ */
 #define INTERPOSE_KIND_REWRITTEN 0 /* `call *%rax` at a rewritten site: [rsp] = site+2 */

@@ -49,6 +49,9 @@ enum ConfigFlags : uint32_t {
   kFlagStats = 1u << 1,
   kFlagSudAvailable = 1u << 2,  // the launcher found Syscall User Dispatch working
   kFlagProfile = 1u << 3,       // record every syscall site (interpose-profile)
+  kFlagPolicy = 1u << 4,        // a compiled policy (policy_table.h) is at policy_offset
+  kFlagTrace = 1u << 5,         // --trace: a line per syscall on the event fd
+  kFlagLogAll = 1u << 6,        // --log: a line per syscall the policy logs or refuses
 };
 
 // ---- profiles (interpose-profile) ---------------------------------------------
@@ -131,6 +134,14 @@ struct Header {
   uint64_t profile_offset;  // ProfileArea, when kFlagProfile; 0 otherwise
   uint64_t plan_offset;     // the k23 rewrite plan (plan.h), 0 if none
   uint64_t plan_size;
+  uint64_t policy_offset;   // the compiled policy (policy_table.h), 0 if none
+  uint64_t policy_size;
+
+  // The policy's process limit: processes the program made that are still alive.
+  std::atomic<int32_t> processes;
+  uint32_t pad1;
+  std::atomic<uint64_t> denied;   // calls the policy refused (in-process and at boot)
+  std::atomic<uint64_t> logged;   // event lines written
 
   // Counters of released blocks, folded in when a thread exits or execs.
   std::atomic<uint64_t> retired_paths[kPathCount];
@@ -144,10 +155,12 @@ inline constexpr size_t blocks_end(uint32_t capacity) { return kHeaderSize + siz
 
 inline constexpr size_t page_round(size_t n) { return (n + kPage - 1) / kPage * kPage; }
 
-// The arena: header, thread blocks, then (optionally) the profile area and the
-// rewrite plan.
-inline constexpr size_t total_size(uint32_t capacity, bool profile = false, size_t plan_bytes = 0) {
-  return blocks_end(capacity) + (profile ? page_round(sizeof(ProfileArea)) : 0) + page_round(plan_bytes);
+// The arena: header, thread blocks, then (optionally) the profile area, the
+// rewrite plan and the compiled policy (mapped read-only on its own).
+inline constexpr size_t total_size(uint32_t capacity, bool profile = false, size_t plan_bytes = 0,
+                                   size_t policy_bytes = 0) {
+  return blocks_end(capacity) + (profile ? page_round(sizeof(ProfileArea)) : 0) + page_round(plan_bytes) +
+         page_round(policy_bytes);
 }
 
 // What dispatch does with a syscall number (ThreadBlock::action).
@@ -189,17 +202,20 @@ inline ThreadBlock* block_at(Header* h, uint32_t index) {
 }
 
 // Lays out a fresh (zero-filled) arena of total_size(capacity, profile, plan_bytes) bytes.
-inline void format(Header* h, uint32_t capacity, Config config, size_t plan_bytes = 0) {
+inline void format(Header* h, uint32_t capacity, Config config, size_t plan_bytes = 0, size_t policy_bytes = 0) {
   const bool profile = (config.flags & kFlagProfile) != 0;
   h->magic = kMagic;
   h->version = kVersion;
   h->block_capacity = capacity;
   h->header_size = kHeaderSize;
-  h->total_size = total_size(capacity, profile, plan_bytes);
+  h->total_size = total_size(capacity, profile, plan_bytes, policy_bytes);
   h->config = config;
   h->profile_offset = profile ? blocks_end(capacity) : 0;
-  h->plan_offset = plan_bytes != 0 ? blocks_end(capacity) + (profile ? page_round(sizeof(ProfileArea)) : 0) : 0;
+  const size_t plan_at = blocks_end(capacity) + (profile ? page_round(sizeof(ProfileArea)) : 0);
+  h->plan_offset = plan_bytes != 0 ? plan_at : 0;
   h->plan_size = plan_bytes;
+  h->policy_offset = policy_bytes != 0 ? plan_at + page_round(plan_bytes) : 0;
+  h->policy_size = policy_bytes;
   h->next_block.store(1, std::memory_order_relaxed);  // block 0: the overflow block
 }
 
@@ -208,9 +224,10 @@ inline bool valid(const Header* h, size_t mapped) {
   if (mapped < kHeaderSize || h->magic != kMagic || h->version != kVersion || h->header_size != kHeaderSize)
     return false;
   const bool profile = h->profile_offset != 0;
-  return h->total_size == total_size(h->block_capacity, profile, h->plan_size) && h->total_size <= mapped &&
-         (!profile || h->profile_offset == blocks_end(h->block_capacity)) &&
-         (h->plan_size == 0 || h->plan_offset + page_round(h->plan_size) == h->total_size);
+  return h->total_size == total_size(h->block_capacity, profile, h->plan_size, h->policy_size) &&
+         h->total_size <= mapped && (!profile || h->profile_offset == blocks_end(h->block_capacity)) &&
+         (h->plan_size == 0 || h->plan_offset + page_round(h->plan_size) + page_round(h->policy_size) == h->total_size) &&
+         (h->policy_size == 0 || h->policy_offset + page_round(h->policy_size) == h->total_size);
 }
 
 inline ProfileArea* profile_area(Header* h) {

@@ -10,6 +10,8 @@
 #include <linux/mman.h>
 #include <linux/sched.h>
 
+#include "enforce.h"
+#include "events.h"
 #include "exec_env.h"
 #include "gate.h"
 #include "guard.h"
@@ -137,6 +139,7 @@ void retire_block(ThreadBlock* tb) {
 }
 
 uint64_t do_exit_thread(interpose_frame* f, ThreadBlock* tb) {
+  __atomic_sub_fetch(&g_state.threads, 1, __ATOMIC_RELAXED);
   if (!block_is_borrowed(tb)) {
     // Nothing of the program may run on this thread again: no signal handler
     // on a freed stack or with a freed block.
@@ -148,7 +151,8 @@ uint64_t do_exit_thread(interpose_frame* f, ThreadBlock* tb) {
   return act(f, INTERPOSE_ACTION_EXECUTE);
 }
 
-uint64_t do_exec(interpose_frame* f, ThreadBlock* tb) {
+// Returns only if the exec failed, with the kernel's result.
+long exec_now(interpose_frame* f, ThreadBlock* tb) {
   // The new image must get the runtime back whatever environment the program
   // passes (K23 pitfall 1).  On success this never returns.
   const bool own = !block_is_borrowed(tb);
@@ -160,7 +164,15 @@ uint64_t do_exec(interpose_frame* f, ThreadBlock* tb) {
     nb->altstack = altstack;
     set_thread_block(nb);
   }
-  return answer(f, r);
+  return r;
+}
+
+uint64_t do_exec(interpose_frame* f, ThreadBlock* tb) {
+  if (g_state.policy != nullptr) {
+    uint64_t action;
+    if (enforce_exec(f, tb, &action, exec_now)) return action;
+  }
+  return answer(f, exec_now(f, tb));
 }
 
 // ---- signals: SIGSYS stays the runtime's (K23 pitfall 2) ------------------------
@@ -325,8 +337,16 @@ uint64_t do_sigreturn(interpose_frame* f) {
 
 // ---- the runtime's arena fd must survive whatever the program does to fds -------
 
+uint64_t guard_one_fd(interpose_frame* f, int* slot);
+
 uint64_t guard_arena_fd(interpose_frame* f) {
-  const long fd = g_state.arena_fd;
+  const uint64_t a = guard_one_fd(f, &g_state.arena_fd);
+  if (a != INTERPOSE_ACTION_EXECUTE) return a;
+  return guard_one_fd(f, &g_state.event_fd);
+}
+
+uint64_t guard_one_fd(interpose_frame* f, int* slot) {
+  const long fd = *slot;
   if (fd < 0) return act(f, INTERPOSE_ACTION_EXECUTE);
   const uint64_t* a = f->call_args;
   switch (f->nr) {
@@ -343,7 +363,7 @@ uint64_t guard_arena_fd(interpose_frame* f) {
         // The program wants this number: move the arena out of its way.
         long moved = sys::fcntl(static_cast<int>(fd), 0 /* F_DUPFD */, fd + 1);
         if (sys::failed(moved)) moved = sys::fcntl(static_cast<int>(fd), 0, 64);
-        if (!sys::failed(moved)) __atomic_store_n(&g_state.arena_fd, static_cast<int>(moved), __ATOMIC_RELAXED);
+        if (!sys::failed(moved)) __atomic_store_n(slot, static_cast<int>(moved), __ATOMIC_RELAXED);
       }
       break;
     case __NR_close_range: {
@@ -369,8 +389,12 @@ uint64_t guard_arena_fd(interpose_frame* f) {
   return act(f, INTERPOSE_ACTION_EXECUTE);
 }
 
-__attribute__((noinline)) uint64_t dispatch_special(interpose_frame* f, ThreadBlock* tb) {
+uint64_t dispatch_special_inner(interpose_frame* f, ThreadBlock* tb) {
   if (g_state.profile_hit != nullptr) g_state.profile_hit(return_address(f) - 2, f->nr);
+  if (g_state.policy != nullptr && f->nr != __NR_execve && f->nr != __NR_execveat) {
+    uint64_t action;
+    if (enforce_policy(f, tb, &action)) return action;
+  }
   switch (f->nr) {
     case __NR_rt_sigreturn:
       return do_sigreturn(f);
@@ -430,6 +454,27 @@ __attribute__((noinline)) uint64_t dispatch_special(interpose_frame* f, ThreadBl
   }
 }
 
+// --trace: a line for every call; calls that come back get it after.
+__attribute__((noinline)) uint64_t dispatch_special(interpose_frame* f, ThreadBlock* tb) {
+  if (!g_state.trace) return dispatch_special_inner(f, tb);
+  if (f->nr == __NR_exit || f->nr == __NR_exit_group || f->nr == __NR_execve || f->nr == __NR_execveat)
+    events::trace(f, 0, false);
+  const uint64_t action = dispatch_special_inner(f, tb);
+  switch (action & INTERPOSE_ACTION_MASK) {
+    case INTERPOSE_ACTION_EXECUTE:
+      return act(f, action | INTERPOSE_ACTION_AFTER);
+    case INTERPOSE_ACTION_RETURN:
+      events::trace(f, f->result, true);
+      return action;
+    case INTERPOSE_ACTION_CLONE_NEWSTACK:
+      if (action & INTERPOSE_ACTION_AFTER) return action;
+      [[fallthrough]];
+    default:
+      events::trace(f, 0, false);
+      return action;
+  }
+}
+
 __attribute__((noinline)) void fold_count(ThreadBlock* tb, uint64_t nr) {
   g_state.arena->retired[nr].fetch_add(tb->counts[nr], std::memory_order_relaxed);
   tb->counts[nr] = 0;
@@ -440,7 +485,7 @@ __attribute__((noinline)) void fold_count(ThreadBlock* tb, uint64_t nr) {
 // The syscalls dispatch_special handles; everything else is counted and run.
 // While profiling, every syscall is special (its site is recorded there).
 void init_actions(bool all_special) {
-  if (all_special) {
+  if (all_special || g_state.trace) {
     for (auto& a : g_state.actions) a = arena::kActionSpecial;
     return;
   }
@@ -454,6 +499,9 @@ void init_actions(bool all_special) {
       __NR_mremap,     __NR_madvise,
   };
   for (int nr : kSpecial) g_state.actions[nr] = arena::kActionSpecial;
+  if (g_state.policy != nullptr)
+    for (size_t nr = 0; nr < arena::kCountedSyscalls; ++nr)
+      if (policy_needs_special(static_cast<long>(nr))) g_state.actions[nr] = arena::kActionSpecial;
 }
 
 }  // namespace interpose::hook
@@ -482,6 +530,8 @@ extern "C" uint64_t interpose_dispatch(interpose_frame* f) {
 }
 
 extern "C" int64_t interpose_after(interpose_frame* f, int64_t result) {
+  if (g_state.policy != nullptr) policy_after(f, result);
+  if (g_state.trace) interpose::hook::events::trace(f, result, true);
   switch (f->nr) {
     case __NR_mmap:
       if (!interpose::sys::failed(result) && g_state.exec_mapping != nullptr)
@@ -514,6 +564,7 @@ void setup_child_process(const ThreadBlock* parent) {
   b->app_altstack_size = parent->app_altstack_size;
   b->app_altstack_flags = parent->app_altstack_flags;
   b->sigsys_blocked = parent->sigsys_blocked;
+  g_state.threads = 1;
   if (g_state.sud) install_sigsys_handler();
   setup_thread(b, false);
 }

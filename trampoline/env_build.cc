@@ -36,7 +36,7 @@ bool preload_has_runtime(const char* value, const char* runtime) {
 
 }  // namespace
 
-bool build_exec_env(const char* const* envp, const char* runtime_path, int arena_fd,
+bool build_exec_env(const char* const* envp, const char* runtime_path, int arena_fd, int event_fd,
                     const char** out, size_t out_slots, char* buf, size_t bufsize) {
   // LD_PRELOAD keeps its place (a program printing its environment sees the
   // order it would natively); the runtime goes in front of the program's own
@@ -76,6 +76,8 @@ bool build_exec_env(const char* const* envp, const char* runtime_path, int arena
     const char* entry = buf + pos;
     if (!put(buf, bufsize, &pos, kArenaFdVar) || !put(buf, bufsize, &pos, "=") ||
         !put_dec(buf, bufsize, &pos, static_cast<unsigned>(arena_fd)))
+      return false;
+    if (event_fd >= 0 && (!put(buf, bufsize, &pos, ",") || !put_dec(buf, bufsize, &pos, static_cast<unsigned>(event_fd))))
       return false;
     buf[pos++] = '\0';
     out[n++] = entry;

@@ -25,6 +25,7 @@ long run_exec_with_runtime(interpose_frame* f) {
   const int env_arg = f->nr == __NR_execve ? 2 : 3;
   const auto* envp = reinterpret_cast<const char* const*>(f->call_args[env_arg]);
   const int fd = __atomic_load_n(&g_state.arena_fd, __ATOMIC_RELAXED);
+  const int event_fd = __atomic_load_n(&g_state.event_fd, __ATOMIC_RELAXED);
 
   // Usually the stack is room enough (this may be a vfork child on its parent's
   // stack, where a mapping would outlive the exec in the parent).
@@ -35,7 +36,7 @@ long run_exec_with_runtime(interpose_frame* f) {
   const char** out = slots;
   char* buf = bytes;
   size_t map_size = 0;
-  if (!build_exec_env(envp, g_state.runtime_path, fd, slots, kSlots, bytes, kBytes)) {
+  if (!build_exec_env(envp, g_state.runtime_path, fd, event_fd, slots, kSlots, bytes, kBytes)) {
     size_t count = 0, total = 0;
     for (const char* const* e = envp; e != nullptr && *e != nullptr; ++e, ++count)
       if (starts_with(*e, kPreloadEntry)) total += c_strlen(*e);
@@ -45,7 +46,7 @@ long run_exec_with_runtime(interpose_frame* f) {
     if (sys::failed(m)) return m;
     out = reinterpret_cast<const char**>(m);
     buf = reinterpret_cast<char*>(m) + (count + 3) * sizeof(char*);
-    if (!build_exec_env(envp, g_state.runtime_path, fd, out, count + 3, buf,
+    if (!build_exec_env(envp, g_state.runtime_path, fd, event_fd, out, count + 3, buf,
                         map_size - (count + 3) * sizeof(char*))) {
       sys::munmap(reinterpret_cast<void*>(m), map_size);
       return -E2BIG;

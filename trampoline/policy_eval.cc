@@ -113,7 +113,7 @@ Relation relate(const char* pat, size_t plen, bool glob, const char* path, size_
 }  // namespace
 
 PathVerdict match_path(const Header* h, const char* path, size_t len) {
-  PathVerdict v{0, false, 0};
+  PathVerdict v{0, false, false, 0};
   int best = -1;
   const PathRule* rs = path_rules(h);
   for (uint32_t i = 0; i < h->path_rule_count; ++i) {
@@ -131,12 +131,22 @@ PathVerdict match_path(const Header* h, const char* path, size_t len) {
         break;
       case Relation::kAncestor:
         if (r.kind != kPathHidden) v.ancestor = true;
+        v.deeper = true;
         break;
       case Relation::kNone:
         break;
     }
   }
   return v;
+}
+
+int judge_path(const Header* h, const char* path, size_t len, bool write, uint32_t* rule) {
+  const PathVerdict v = match_path(h, path, len);
+  *rule = v.rule;
+  if (v.kind == kPathReadWrite) return 0;
+  if (v.kind == kPathReadOnly || (v.kind != kPathHidden && v.ancestor)) return write ? h->readonly_errno : 0;
+  if (v.kind == kPathHidden && v.ancestor && !write) return 0;  // hidden, but on the way to something allowed
+  return h->hidden_errno;
 }
 
 }  // namespace interpose::policy_table

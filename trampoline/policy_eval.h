@@ -25,9 +25,15 @@ struct PathVerdict {
   uint8_t kind;     // PathKind, or 0 when no rule covers it
   bool ancestor;    // it leads to something a rule allows: it may be traversed
                     // (looked up, listed), though nothing in it is readable
+  bool deeper;      // some rule (of any kind) is about something below it
   uint32_t rule;    // string of the deciding rule (0 when none)
 };
 PathVerdict match_path(const Header* h, const char* path, size_t len);
+
+// What the path rules answer for an access to p: 0, or the errno to refuse it
+// with (hidden_errno, or readonly_errno for a write where only reading is
+// allowed).  *rule gets the deciding rule's string.
+int judge_path(const Header* h, const char* path, size_t len, bool write, uint32_t* rule);
 
 // Whether a glob pattern component matches a path component (* and ?).
 bool glob_match(const char* pattern, size_t plen, const char* s, size_t slen);

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "arena.h"
+#include "policy_table.h"
 #include "signals.h"
 #include "site_table.h"
 
@@ -28,6 +29,13 @@ struct State {
   uintptr_t blocks_span = 0;   // the arena's thread blocks
   SiteTable sites;
   int arena_fd = -1;           // kept open across exec; guarded against close/dup2
+  int event_fd = -1;           // --log/--trace lines go here; guarded as arena_fd
+
+  // The compiled policy (read-only mapping), or nullptr: no policy, count only.
+  const policy_table::Header* policy = nullptr;
+  bool trace = false;          // --trace: every call gets a line, with its result
+  bool log_all = false;        // the policy logs every call
+  int threads = 1;             // this process's live threads (the policy's thread limit)
   // What a new image's environment must hold for the runtime to come back in it:
   // "LD_PRELOAD=" + the runtime's own path.
   char runtime_path[kMaxPath] = {};

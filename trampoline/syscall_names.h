@@ -58,3 +58,39 @@ static_assert(syscall_number("getppid") == __NR_getppid);
 static_assert(syscall_name(__NR_clone3)[5] == '3');
 
 }  // namespace interpose
+
+namespace interpose {
+
+// errno names, generated from <linux/errno.h> like the syscall table.
+struct ErrnoName {
+  int value;
+  const char* name;
+};
+
+inline constexpr ErrnoName kErrnoNames[] = {
+#define INTERPOSE_ERRNO(name, value) {value, #name},
+#include "interpose/errno_table.inc"
+#undef INTERPOSE_ERRNO
+};
+
+// nullptr for a value no name has.
+inline constexpr const char* errno_name(long value) {
+  for (const ErrnoName& e : kErrnoNames)
+    if (e.value == value) return e.name;
+  return nullptr;
+}
+
+// -1 for an unknown name.
+inline constexpr int errno_value(const char* name) {
+  for (const ErrnoName& e : kErrnoNames) {
+    const char* a = e.name;
+    const char* b = name;
+    while (*a != '\0' && *a == *b) ++a, ++b;
+    if (*a == '\0' && *b == '\0') return e.value;
+  }
+  return -1;
+}
+
+static_assert(errno_value("ENOENT") == 2 && errno_value("EPERM") == 1);
+
+}  // namespace interpose

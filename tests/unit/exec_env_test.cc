@@ -14,7 +14,7 @@ std::vector<std::string> build(std::vector<const char*> env, int fd = 1023) {
   env.push_back(nullptr);
   const char* out[64];
   char buf[4096];
-  if (!build_exec_env(env.data(), kRuntime, fd, out, 64, buf, sizeof buf)) return {"<failed>"};
+  if (!build_exec_env(env.data(), kRuntime, fd, -1, out, 64, buf, sizeof buf)) return {"<failed>"};
   std::vector<std::string> r;
   for (const char** e = out; *e != nullptr; ++e) r.push_back(*e);
   return r;
@@ -61,7 +61,7 @@ TEST(ExecEnv, ReplacesAStaleArenaFd) {
 TEST(ExecEnv, NullEnvironment) {
   const char* out[8];
   char buf[256];
-  ASSERT_TRUE(build_exec_env(nullptr, kRuntime, 3, out, 8, buf, sizeof buf));
+  ASSERT_TRUE(build_exec_env(nullptr, kRuntime, 3, -1, out, 8, buf, sizeof buf));
   EXPECT_STREQ(out[1], "INTERPOSE_ARENA_FD=3");
   EXPECT_EQ(out[2], nullptr);
 }
@@ -70,10 +70,10 @@ TEST(ExecEnv, ReportsTooLittleRoom) {
   const char* env[] = {"A=1", "B=2", "C=3", nullptr};
   const char* out[4];
   char buf[4096];
-  EXPECT_FALSE(build_exec_env(env, kRuntime, 3, out, 4, buf, sizeof buf));
+  EXPECT_FALSE(build_exec_env(env, kRuntime, 3, -1, out, 4, buf, sizeof buf));
   const char* out2[16];
   char small[16];
-  EXPECT_FALSE(build_exec_env(env, kRuntime, 3, out2, 16, small, sizeof small));
+  EXPECT_FALSE(build_exec_env(env, kRuntime, 3, -1, out2, 16, small, sizeof small));
 }
 
 }  // namespace

@@ -1,0 +1,182 @@
+#include "sandbox.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+
+namespace interpose::loader {
+
+void apply_policy_defaults(const policy::Policy& p, SandboxOptions* o) {
+  const policy::Resources& r = p.resources;
+  o->enabled = true;
+  if (!o->mem) o->mem = r.mem;
+  if (!o->cpu) o->cpu = r.cpu;
+  if (!o->fsize) o->fsize = r.fsize;
+  if (!o->nofile) o->nofile = r.nofile;
+  if (!o->nproc) o->nproc = r.nproc;
+  if (!o->timeout && r.timeout) o->timeout = static_cast<double>(*r.timeout);
+  if (r.clean_env.value_or(false)) o->clean_env = true;
+  if (o->clean_env && !r.env_keep.empty()) o->env_keep = r.env_keep;
+  if (r.private_tmp.value_or(false)) o->private_tmp = true;
+  o->floor = policy::never_allowed(p);
+  o->floor_no_processes = p.max_processes == 0;
+  // kill(-1) reaches every process the user may signal: refused in the kernel
+  // too when the policy limits signals to the program's own group.
+  o->floor_kill_minus_one = p.paths_enabled;
+}
+
+bool make_private_tmp(SandboxOptions* o, std::string* error) {
+  const char* base = getenv("TMPDIR");
+  std::string tmpl = std::string(base != nullptr && base[0] == '/' ? base : "/tmp") + "/interpose-XXXXXX";
+  std::vector<char> buf(tmpl.begin(), tmpl.end());
+  buf.push_back('\0');
+  if (mkdtemp(buf.data()) == nullptr) {
+    *error = "cannot make a private tmp in " + tmpl.substr(0, tmpl.rfind('/')) + ": " + strerror(errno);
+    return false;
+  }
+  o->tmpdir = buf.data();
+  return true;
+}
+
+void remove_private_tmp(const SandboxOptions& o) {
+  if (o.tmpdir.empty()) return;
+  std::error_code ec;
+  std::filesystem::remove_all(o.tmpdir, ec);
+}
+
+std::vector<std::string> sandbox_environment(const SandboxOptions& o, char** environ_in) {
+  std::vector<std::string> env;
+  auto name_of = [](const std::string& kv) { return kv.substr(0, kv.find('=')); };
+  for (char** e = environ_in; e != nullptr && *e != nullptr; ++e) {
+    const std::string kv = *e;
+    const std::string name = name_of(kv);
+    if (o.clean_env) {
+      bool keep = false;
+      for (const std::string& k : o.env_keep) keep = keep || k == name;
+      if (!keep) continue;
+    }
+    if (!o.tmpdir.empty() && name == "TMPDIR") continue;
+    env.push_back(kv);
+  }
+  if (!o.tmpdir.empty()) env.push_back("TMPDIR=" + o.tmpdir);
+  for (const std::string& kv : o.env_set) {
+    const std::string name = name_of(kv);
+    std::erase_if(env, [&](const std::string& x) { return name_of(x) == name; });
+    env.push_back(kv);
+  }
+  return env;
+}
+
+namespace {
+
+int set_limit(int resource, uint64_t soft, uint64_t hard) {
+  rlimit rl{static_cast<rlim_t>(soft), static_cast<rlim_t>(hard)};
+  rlimit cur{};
+  if (getrlimit(resource, &cur) == 0 && cur.rlim_max != RLIM_INFINITY) {
+    // Never above what we have: lowering is all an unprivileged launcher may do.
+    if (rl.rlim_max > cur.rlim_max) rl.rlim_max = cur.rlim_max;
+    if (rl.rlim_cur > rl.rlim_max) rl.rlim_cur = rl.rlim_max;
+  }
+  return setrlimit(resource, &rl) == 0 ? 0 : errno;
+}
+
+}  // namespace
+
+int enter_sandbox(const SandboxOptions& o, const char** what) {
+  if (!o.enabled) return 0;
+  // A session and process group of its own: the program's kill(0, ...) and the
+  // timeout's kill of the group reach the program and nothing of the user's.
+  *what = "setsid";
+  if (setsid() < 0) return errno;
+  struct {
+    int resource;
+    const std::optional<uint64_t>* value;
+    const char* name;
+    uint64_t extra_hard;
+  } const limits[] = {
+      {RLIMIT_AS, &o.mem, "--mem (RLIMIT_AS)", 0},
+      // SIGXCPU at the soft limit, SIGKILL a second later if it is ignored.
+      {RLIMIT_CPU, &o.cpu, "--cpu (RLIMIT_CPU)", 1},
+      {RLIMIT_FSIZE, &o.fsize, "--fsize (RLIMIT_FSIZE)", 0},
+      {RLIMIT_NOFILE, &o.nofile, "--nofile (RLIMIT_NOFILE)", 0},
+      {RLIMIT_NPROC, &o.nproc, "--nproc (RLIMIT_NPROC)", 0},
+  };
+  for (const auto& l : limits) {
+    if (!l.value->has_value()) continue;
+    *what = l.name;
+    if (int e = set_limit(l.resource, **l.value, **l.value + l.extra_hard); e != 0) return e;
+  }
+  *what = "RLIMIT_CORE";
+  if (int e = set_limit(RLIMIT_CORE, 0, 0); e != 0) return e;
+  if (!o.workdir.empty()) {
+    *what = "--workdir";
+    if (chdir(o.workdir.c_str()) != 0) return errno;
+  }
+  *what = "PR_SET_NO_NEW_PRIVS";
+  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return errno;
+  return 0;
+}
+
+int install_floor(const SandboxOptions& o, long (*seccomp_call)(long, long, void*, uint64_t), uint64_t cookie) {
+  if (!o.enabled) return 0;
+  constexpr uint32_t kNr = 0, kArch = 4, kArg0Lo = 16;
+  std::vector<sock_filter> f;
+  auto stmt = [&](uint16_t code, uint32_t k) { f.push_back(BPF_STMT(code, k)); };
+  auto ret_errno = [&](int e) { stmt(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (static_cast<uint32_t>(e) & SECCOMP_RET_DATA)); };
+  // Only x86-64 calls: an int 0x80 (i386) call would name other syscalls by the
+  // same numbers; the x32 ABI's numbers have bit 30 set.
+  stmt(BPF_LD | BPF_W | BPF_ABS, kArch);
+  f.push_back(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0));
+  stmt(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS);
+  stmt(BPF_LD | BPF_W | BPF_ABS, kNr);
+  f.push_back(BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x40000000u, 0, 1));
+  ret_errno(ENOSYS);
+  for (const policy::FloorEntry& e : o.floor) {
+    f.push_back(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, static_cast<uint32_t>(e.nr), 0, 1));
+    if (e.errno_value < 0) stmt(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS);
+    else ret_errno(e.errno_value);
+  }
+  if (o.floor_no_processes) {
+    for (long nr : {SYS_fork, SYS_vfork}) {
+      f.push_back(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, static_cast<uint32_t>(nr), 0, 1));
+      ret_errno(EPERM);
+    }
+    // clone3's flags are behind a pointer, which a filter cannot read: ENOSYS
+    // makes libc fall back to clone, whose flags it can.
+    f.push_back(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_clone3, 0, 1));
+    ret_errno(ENOSYS);
+    f.push_back(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_clone, 0, 4));
+    stmt(BPF_LD | BPF_W | BPF_ABS, kArg0Lo);
+    f.push_back(BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, 0x00010000 /* CLONE_THREAD */, 0, 1));
+    stmt(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+    ret_errno(EPERM);
+    stmt(BPF_LD | BPF_W | BPF_ABS, kNr);  // reached only by the clone jump's "no"
+  }
+  if (o.floor_kill_minus_one) {
+    // pid_t is 32 bits: however the 64-bit argument is written, -1 is
+    // 0xffffffff in its low half.
+    f.push_back(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_kill, 0, 3));
+    stmt(BPF_LD | BPF_W | BPF_ABS, kArg0Lo);
+    f.push_back(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0xffffffffu, 0, 1));
+    ret_errno(EPERM);
+  }
+  stmt(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+  if (f.size() > BPF_MAXINSNS) return E2BIG;
+  sock_fprog prog{static_cast<unsigned short>(f.size()), f.data()};
+  const long r = seccomp_call(SECCOMP_SET_MODE_FILTER, 0, &prog, cookie);
+  return r == 0 ? 0 : errno;
+}
+
+}  // namespace interpose::loader
