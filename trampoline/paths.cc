@@ -146,7 +146,13 @@ void remember(const Ctx& c, const Path& p, uint32_t rule, bool denied) {
 // What the rules say about p for this kind of access: 0, or the errno to answer.
 long judge(const Ctx& c, const Path& p, Access a) {
   uint32_t rule = 0;
-  const long r = -static_cast<long>(pt::judge_path(c.h, p.buf, p.len, a == kWrite, &rule));
+  long r = -static_cast<long>(pt::judge_path(c.h, p.buf, p.len, a == kWrite || a == kNameChange, &rule));
+  if (r == 0 && a == kNameChange) {
+    // The name lives in its parent directory, which must be writable too.
+    size_t parent_len, last_begin;
+    path_text::split_last(p.buf, p.len, &parent_len, &last_begin);
+    r = -static_cast<long>(pt::judge_path(c.h, p.buf, parent_len, true, &rule));
+  }
   remember(c, p, rule, r != 0);
   return r;
 }
@@ -467,24 +473,24 @@ long run_one(const Ctx& c, const interpose_frame* f, const PathSyscall& ps, Targ
     }
     case Op::kMkdir:
     case Op::kMkdirat: {
-      if (long r = acquire(c, t, kWrite, false); r != 0) return r;
+      if (long r = acquire(c, t, ps.access, false); r != 0) return r;
       return sys::call(__NR_mkdirat, t->pfd, sys::ptr(t->name), static_cast<long>(a[ps.dirfd < 0 ? 1 : 2]));
     }
     case Op::kRmdir:
     case Op::kUnlink:
     case Op::kUnlinkat: {
-      if (long r = acquire(c, t, kWrite, false); r != 0) return r;
+      if (long r = acquire(c, t, ps.access, false); r != 0) return r;
       const long flags = ps.op == Op::kRmdir ? AT_REMOVEDIR : ps.op == Op::kUnlinkat ? static_cast<long>(a[2]) : 0;
       return sys::call(__NR_unlinkat, t->pfd, sys::ptr(t->name), flags);
     }
     case Op::kSymlink:
     case Op::kSymlinkat: {
-      if (long r = acquire(c, t, kWrite, false); r != 0) return r;
+      if (long r = acquire(c, t, ps.access, false); r != 0) return r;
       return sys::call(__NR_symlinkat, static_cast<long>(a[0]), t->pfd, sys::ptr(t->name));
     }
     case Op::kMknod:
     case Op::kMknodat: {
-      if (long r = acquire(c, t, kWrite, false); r != 0) return r;
+      if (long r = acquire(c, t, ps.access, false); r != 0) return r;
       const int mi = ps.dirfd < 0 ? 1 : 2;
       return sys::call(__NR_mknodat, t->pfd, sys::ptr(t->name), static_cast<long>(a[mi]), static_cast<long>(a[mi + 1]));
     }
@@ -493,7 +499,7 @@ long run_one(const Ctx& c, const interpose_frame* f, const PathSyscall& ps, Targ
       // No *at form refuses a symlink everywhere: chmod the inode through an
       // O_PATH fd's magic link, which names exactly what was opened.
       long fd = -1;
-      if (long r = open_last(c, t, kWrite, O_PATH, &fd); r != 0) return r;
+      if (long r = open_last(c, t, ps.access, O_PATH, &fd); r != 0) return r;
       char via[48];
       proc_fd_path(static_cast<int>(fd), via);
       const long r = sys::call(__NR_fchmodat, AT_FDCWD, sys::ptr(via), static_cast<long>(a[ps.dirfd < 0 ? 1 : 2]));
@@ -503,7 +509,7 @@ long run_one(const Ctx& c, const interpose_frame* f, const PathSyscall& ps, Targ
     case Op::kChown:
     case Op::kLchown:
     case Op::kFchownat: {
-      if (long r = acquire(c, t, kWrite, follow); r != 0) return r;
+      if (long r = acquire(c, t, ps.access, follow); r != 0) return r;
       const int ui = ps.dirfd < 0 ? 1 : 2;
       return sys::call(__NR_fchownat, t->pfd, sys::ptr(t->name), static_cast<long>(a[ui]), static_cast<long>(a[ui + 1]),
                        AT_SYMLINK_NOFOLLOW);
@@ -519,7 +525,7 @@ long run_one(const Ctx& c, const interpose_frame* f, const PathSyscall& ps, Targ
     case Op::kUtimes:
     case Op::kFutimesat:
     case Op::kUtimensat: {
-      if (long r = acquire(c, t, kWrite, follow); r != 0) return r;
+      if (long r = acquire(c, t, ps.access, follow); r != 0) return r;
       Timespec ts[2];
       uint64_t times = 0;
       if (ps.op == Op::kUtimensat) times = a[2];
@@ -528,7 +534,7 @@ long run_one(const Ctx& c, const interpose_frame* f, const PathSyscall& ps, Targ
     }
     case Op::kXattrRead:
     case Op::kXattrWrite: {
-      if (long r = acquire(c, t, ps.op == Op::kXattrWrite ? kWrite : kRead, follow); r != 0) return r;
+      if (long r = acquire(c, t, ps.access, follow); r != 0) return r;
       char via[kNameMax + 48];
       fd_relative(t->pfd, t->name, via);
       long nr = f->nr;  // the l* variant: the last component is no symlink now
@@ -579,10 +585,10 @@ long run_two(const Ctx& c, const interpose_frame* f, const PathSyscall& ps, Targ
   const bool is_link = ps.op == Op::kLink || ps.op == Op::kLinkat;
   // A hard link is a second name for the inode: writing through it writes the
   // original, so the original must be writable.
-  if (long r = acquire(c, from, kWrite, is_link && follows_last(f, ps)); r != 0) return r;
+  if (long r = acquire(c, from, is_link ? kWrite : kNameChange, is_link && follows_last(f, ps)); r != 0) return r;
   Target to;
   if (long r = absolute(c, dirfd_of(f, ps.dirfd2), a[ps.path2], &to.p); r != 0) return r;
-  if (long r = acquire(c, &to, kWrite, false); r != 0) return r;
+  if (long r = acquire(c, &to, ps.access2, false); r != 0) return r;
   if (is_link) return sys::call(__NR_linkat, from->pfd, sys::ptr(from->name), to.pfd, sys::ptr(to.name), 0);
   const long flags = ps.op == Op::kRenameat2 ? static_cast<long>(a[4]) : 0;
   return sys::call(__NR_renameat2, from->pfd, sys::ptr(from->name), to.pfd, sys::ptr(to.name), flags);

@@ -145,7 +145,8 @@ int judge_path(const Header* h, const char* path, size_t len, bool write, uint32
   *rule = v.rule;
   if (v.kind == kPathReadWrite) return 0;
   if (v.kind == kPathReadOnly || (v.kind != kPathHidden && v.ancestor)) return write ? h->readonly_errno : 0;
-  if (v.kind == kPathHidden && v.ancestor && !write) return 0;  // hidden, but on the way to something allowed
+  // Hidden, but on the way to something allowed: visible, not writable.
+  if (v.kind == kPathHidden && v.ancestor) return write ? h->readonly_errno : 0;
   return h->hidden_errno;
 }
 

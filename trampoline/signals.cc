@@ -123,6 +123,13 @@ extern "C" void interpose_sigsys(int sig, interpose::kernel::Siginfo* info, void
     deliver_to_program(sig, info, uc);
     return;
   }
+  if (info->arch != 0xc000003e /* AUDIT_ARCH_X86_64 */) {
+    // int 0x80 or sysenter: the i386 ABI, whose numbers mean other calls.  The
+    // gate can only make x86-64 calls, so this one fails as on a kernel
+    // without IA32 emulation (the launcher's seccomp floor kills such a caller).
+    uc->rax = static_cast<uint64_t>(-38L /* ENOSYS */);
+    return;
+  }
   if (g_state.lazy_rewrite != nullptr) g_state.lazy_rewrite(info->call_addr - 2);
   redirect_to_stub(uc);
 }
