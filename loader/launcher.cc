@@ -19,6 +19,7 @@
 #include <sys/syscall.h>
 
 #include "boot.h"
+#include "landlock.h"
 #include "exec_env.h"
 #include "exit_codes.h"
 #include "stats.h"
@@ -163,6 +164,16 @@ long seccomp_with_cookie(long op, long flags, void* prog, uint64_t cookie) {
     if (fd < 0) err = errno;
     else env = child_environment(o, base, fd, event_fd);
     if (err != 0) what = "handing the arena to the program";
+  }
+  if (err == 0 && !o.policy.empty() && o.landlock) {
+    const auto* h = reinterpret_cast<const policy_table::Header*>(o.policy.data());
+    if (h->flags & policy_table::kPathsEnabled) {
+      const LandlockResult l = apply_landlock(h, o.runtime);
+      if (l.error != 0) {
+        err = l.error;
+        what = "applying the path rules with Landlock";
+      }
+    }
   }
   std::vector<char*> envp, argv;
   for (auto& e : env) envp.push_back(e.data());

@@ -23,6 +23,7 @@ struct LaunchOptions {
   std::vector<uint8_t> plan;        // k23 rewrite plan (plan.h), copied into the arena
   std::vector<uint8_t> policy;      // compiled policy (policy_table.h), copied into the arena
   SandboxOptions sandbox;
+  bool landlock = true;             // the path rules are also a Landlock floor (landlock.h)
   int event_fd = -1;                // --log / --trace destination, handed to every runtime
   // Runs once the program has exited, before --stats is printed.
   std::function<void(arena::Header&)> at_exit;

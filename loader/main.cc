@@ -294,6 +294,7 @@ int run(int argc, char** argv) {
         std::fprintf(stderr, "interpose: %s is a pyenv shim (it would start processes): running %s\n",
                      prog.path.c_str(), real.c_str());
       prog = check_program(real);
+      command.front() = real;  // as pyenv itself would: the interpreter finds its prefix from argv[0]
       if (prog.path.empty()) {
         std::fprintf(stderr, "interpose: %s\n", prog.error.c_str());
         return prog.exit_code;
