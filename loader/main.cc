@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cerrno>
 #include <climits>
 #include <cstdio>
@@ -95,15 +96,17 @@ bool find_policy(const std::string& arg, std::string* path, std::string* error) 
     *path = candidate;
     return true;
   }
-  std::string names;
-  std::error_code ec;
+  std::vector<std::string> found;
   if (DIR* d = opendir(dir.c_str()); d != nullptr) {
     while (dirent* e = readdir(d)) {
       std::string n = e->d_name;
-      if (n.size() > 5 && n.ends_with(".json")) names += (names.empty() ? "" : ", ") + n.substr(0, n.size() - 5);
+      if (n.size() > 5 && n.ends_with(".json")) found.push_back(n.substr(0, n.size() - 5));
     }
     closedir(d);
   }
+  std::sort(found.begin(), found.end());
+  std::string names;
+  for (const std::string& n : found) names += (names.empty() ? "" : ", ") + n;
   *error = "--policy " + arg + ": no such shipped policy (" + (names.empty() ? "none found in " + dir : names) +
            "); give a file path for your own";
   return false;

@@ -283,7 +283,10 @@ bool parse_interpose(Ctx& c, const json& x, const std::string& where, Policy* p)
     } else if (k == "resources") {
       if (!v.is_object()) return c.fail(w, "expected an object");
       Resources& res = p->resources;
-      for (const auto& [rk, rv] : v.items()) {
+      for (const auto& item : v.items()) {
+        // (not a structured binding: lambdas below capture it)
+        const std::string rk = item.key();
+        const json& rv = item.value();
         const std::string rw = w + "/" + rk;
         auto size = [&](std::optional<uint64_t>* out) {
           if (rv.is_string()) {
@@ -359,11 +362,12 @@ Result<Policy> parse(std::string_view text, const std::string& name) {
   json root;
   try {
     root = json::parse(text, nullptr, true, /*ignore_comments=*/true);
-  } catch (const json::parse_error& e) {
-    // "[json.exception.parse_error.101] parse error at line 3, column 5: ..."
+  } catch (const json::exception& e) {
+    // "[json.exception.parse_error.101] parse error at line 3, column 5: ..."; a
+    // number too large for any type is an out_of_range error (found by fuzzing).
     std::string what = e.what();
-    const auto at = what.find("parse error");
-    r.error.message = name + ": not valid JSON: " + (at == std::string::npos ? what : what.substr(at));
+    const auto at = what.find("] ");
+    r.error.message = name + ": not valid JSON: " + (at == std::string::npos ? what : what.substr(at + 2));
     return r;
   }
   Policy p;

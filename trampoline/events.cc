@@ -47,14 +47,24 @@ class Line {
     return *this;
   }
   // A JSON (and C-like) string literal of at most `max` bytes of s.
-  Line& quoted(const char* s, size_t max) {
+  Line& quoted(const char* s, size_t max, bool json = true) { return quoted(s, ~size_t{0}, max, true, json); }
+  // The same for n bytes that may hold NULs (a read or write buffer).  json:
+  // JSON's \u00XX escapes, else C's (as strace writes them).
+  Line& quoted(const char* s, size_t n, size_t max, bool stop_at_nul, bool json) {
     put('"');
     size_t i = 0;
-    for (; s[i] != '\0' && i < max; ++i) {
+    for (; i < n && (!stop_at_nul || s[i] != '\0') && i < max; ++i) {
       const unsigned char c = static_cast<unsigned char>(s[i]);
       if (c == '"' || c == '\\') {
         put('\\');
         put(static_cast<char>(c));
+      } else if (!json && (c == '\n' || c == '\t' || c == '\r')) {
+        put('\\');
+        put(c == '\n' ? 'n' : c == '\t' ? 't' : 'r');
+      } else if (!json && (c < 0x20 || c >= 0x7f)) {
+        str("\\x");
+        put("0123456789abcdef"[c >> 4]);
+        put("0123456789abcdef"[c & 15]);
       } else if (c < 0x20 || c == 0x7f) {
         str("\\u00");
         put("0123456789abcdef"[c >> 4]);
@@ -64,7 +74,7 @@ class Line {
       }
     }
     put('"');
-    if (s[i] != '\0') str("...");
+    if (i < n && (!stop_at_nul || s[i] != '\0')) str("...");
     return *this;
   }
   Line& put(char c) {
@@ -98,20 +108,35 @@ bool is_dirfd_arg(long nr, int i) {
   return ps != nullptr && (ps->dirfd == i || ps->dirfd2 == i);
 }
 
-// How many arguments to show: up to the last one that is not 0 (the kernel's
-// tables of argument counts are not in its headers).
+// How many arguments to show: the syscall's own count (syscall_arity.txt), else
+// up to the last one that is not 0.
 int shown_args(const interpose_frame* f) {
+  if (const int known = syscall_arity(static_cast<long>(f->nr)); known >= 0) return known;
   int n = 6;
   while (n > 0 && f->call_args[n - 1] == 0 && !is_path_arg(static_cast<long>(f->nr), n - 1)) --n;
   return n;
 }
 
-void arg(Line& l, const interpose_frame* f, int i, bool json) {
+// read/write and friends: their buffer, as strace shows it (a read's once it
+// returned, with as many bytes as it returned).
+bool is_buffer_arg(long nr, int i) {
+  return i == 1 && (nr == __NR_write || nr == __NR_read || nr == __NR_pwrite64 || nr == __NR_pread64);
+}
+
+void arg(Line& l, const interpose_frame* f, int i, bool json, long result = -1) {
   const long nr = static_cast<long>(f->nr);
   const uint64_t v = f->call_args[i];
+  if (is_buffer_arg(nr, i) && !json && v >= 4096) {
+    const bool reads = nr == __NR_read || nr == __NR_pread64;
+    const size_t n = reads ? (result > 0 ? static_cast<size_t>(result) : 0) : static_cast<size_t>(f->call_args[2]);
+    if (!reads || result >= 0) {
+      l.quoted(reinterpret_cast<const char*>(v), n, 32, false, false);
+      return;
+    }
+  }
   if (is_path_arg(nr, i)) {
     if (v < 4096) l.hex(v);
-    else l.quoted(reinterpret_cast<const char*>(v), 200);
+    else l.quoted(reinterpret_cast<const char*>(v), 200, json);
     return;
   }
   if (is_dirfd_arg(nr, i) && static_cast<int>(v) == -100) {
@@ -173,7 +198,7 @@ void trace(const interpose_frame* f, long result, bool has_result) {
   const int n = shown_args(f);
   for (int i = 0; i < n; ++i) {
     if (i) l.str(", ");
-    arg(l, f, i, false);
+    arg(l, f, i, false, has_result ? result : -1);
   }
   l.str(") = ");
   if (!has_result) {

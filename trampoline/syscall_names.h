@@ -94,3 +94,28 @@ inline constexpr int errno_value(const char* name) {
 static_assert(errno_value("ENOENT") == 2 && errno_value("EPERM") == 1);
 
 }  // namespace interpose
+
+namespace interpose {
+
+struct SyscallArity {
+  int nr;
+  int args;
+};
+
+// From trampoline/syscall_arity.txt; every name must be a syscall of this header.
+inline constexpr SyscallArity kSyscallArity[] = {
+#define INTERPOSE_SYSCALL_ARITY(name, n) {__NR_##name, n},
+#include "interpose/syscall_arity.inc"
+#undef INTERPOSE_SYSCALL_ARITY
+};
+
+// How many arguments syscall nr takes, or -1 when the table does not say.
+inline constexpr int syscall_arity(long nr) {
+  for (const SyscallArity& a : kSyscallArity)
+    if (a.nr == nr) return a.args;
+  return -1;
+}
+
+static_assert(syscall_arity(__NR_openat) == 4 && syscall_arity(__NR_getpid) == 0);
+
+}  // namespace interpose
