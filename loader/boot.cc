@@ -14,8 +14,18 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <fcntl.h>
+#include <sys/uio.h>
+
 #include <cstdio>
+#include <optional>
+#include <string>
 #include <vector>
+
+#include "path_syscalls.h"
+#include "path_text.h"
+#include "policy_eval.h"
+#include "syscall_names.h"
 
 namespace interpose::loader {
 
@@ -65,11 +75,81 @@ void count(arena::Header* a, const seccomp_notif& n) {
   a->retired_paths[arena::kPathBoot].fetch_add(1, std::memory_order_relaxed);
 }
 
+// The program's string at addr in process pid (nullopt if unreadable).
+std::optional<std::string> read_string(pid_t pid, uint64_t addr) {
+  if (addr < 4096) return std::nullopt;
+  std::string out;
+  char buf[256];
+  while (out.size() < 4096) {
+    iovec local{buf, sizeof buf}, remote{reinterpret_cast<void*>(addr + out.size()), sizeof buf};
+    // A string near the end of a mapping: read up to the page end first.
+    const uint64_t to_page_end = 4096 - ((addr + out.size()) & 4095);
+    if (to_page_end < sizeof buf) local.iov_len = remote.iov_len = to_page_end;
+    const ssize_t n = process_vm_readv(pid, &local, 1, &remote, 1, 0);
+    if (n <= 0) return std::nullopt;
+    const size_t len = strnlen(buf, static_cast<size_t>(n));
+    out.append(buf, len);
+    if (len < static_cast<size_t>(n)) return out;
+  }
+  return std::nullopt;
+}
+
+std::string link_of(const std::string& path) {
+  char buf[4096];
+  const ssize_t n = readlink(path.c_str(), buf, sizeof buf - 1);
+  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : "";
+}
+
+// The path rules' answer for a call made before any runtime was ready: 0, or the
+// errno.  The same judgement as the runtime's (policy_eval.h), on the path as the
+// program wrote it, made absolute and normalised; symlinks are the kernel's to
+// follow here (see docs/threat-model.md: the boot is the loader's code).
+int judge_boot_path(const BootPolicy& bp, const seccomp_notif& n, std::string* judged) {
+  const paths::PathSyscall* ps = paths::find_path_syscall(n.data.nr);
+  if (ps == nullptr || ps->path < 0) return 0;
+  if (ps->op == paths::Op::kDenyAlways) return EPERM;
+  const auto raw = read_string(static_cast<pid_t>(n.pid), n.data.args[ps->path]);
+  if (!raw) return 0;  // the kernel will answer EFAULT
+  if (raw->empty()) return 0;  // AT_EMPTY_PATH or ENOENT: the kernel's answer
+  std::string base;
+  if ((*raw)[0] != '/') {
+    const long dirfd = ps->dirfd < 0 ? AT_FDCWD : static_cast<int>(n.data.args[ps->dirfd]);
+    base = link_of("/proc/" + std::to_string(n.pid) + (dirfd == AT_FDCWD ? "/cwd" : "/fd/" + std::to_string(dirfd)));
+    if (base.empty() || base[0] != '/') return 0;
+  }
+  hook::path_text::Path p;
+  if (!hook::path_text::join_normalise(base.c_str(), base.size(), raw->c_str(), raw->size(), &p)) return ENAMETOOLONG;
+  hook::path_text::canonical_proc(&p, static_cast<long>(n.pid), static_cast<long>(n.pid));
+  *judged = std::string(p.buf, p.len);
+  if (*judged == bp.runtime) return 0;
+  bool write = ps->access == paths::kWrite || ps->access == paths::kNameChange;
+  if (ps->access == paths::kByOpenFlags) {
+    const uint64_t flags = ps->flags >= 0 ? n.data.args[ps->flags] : 0;
+    write = (flags & O_ACCMODE) != O_RDONLY || (flags & (O_CREAT | O_TRUNC)) != 0;
+  }
+  uint32_t rule = 0;
+  return policy_table::judge_path(bp.policy, p.buf, p.len, write, &rule);
+}
+
+void log_boot_refusal(const BootPolicy& bp, const seccomp_notif& n, int err, const std::string& path, const char* rule) {
+  if (bp.event_fd < 0) return;
+  const char* name = syscall_name(n.data.nr);
+  const char* en = errno_name(err);
+  std::string line = "{\"pid\":" + std::to_string(n.pid) + ",\"syscall\":\"" + (name ? name : "?") +
+                     "\",\"nr\":" + std::to_string(n.data.nr) + ",\"boot\":true,\"decision\":\"errno\",\"errno\":\"" +
+                     (en ? en : std::to_string(err)) + "\"";
+  if (!path.empty()) line += ",\"path\":\"" + path + "\"";
+  line += std::string(",\"rule\":\"") + rule + "\"}\n";
+  if (write(bp.event_fd, line.data(), line.size()) < 0) {
+  }
+}
+
 struct Notifier {
   int fd;
   std::vector<char> req, resp;
+  BootPolicy policy;
 
-  explicit Notifier(int listener) : fd(listener) {
+  explicit Notifier(int listener, const BootPolicy& p = {}) : fd(listener), policy(p) {
     seccomp_notif_sizes sizes{};
     if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) != 0) sizes = {sizeof(seccomp_notif), sizeof(seccomp_notif_resp), 0};
     req.resize(std::max<size_t>(sizes.seccomp_notif, sizeof(seccomp_notif)));
@@ -86,6 +166,30 @@ struct Notifier {
     auto* r = reinterpret_cast<seccomp_notif_resp*>(resp.data());
     r->id = n->id;
     r->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+    if (policy.policy != nullptr && n->data.arch == AUDIT_ARCH_X86_64) {
+      uint64_t args[6];
+      for (int i = 0; i < 6; ++i) args[i] = n->data.args[i];
+      const policy_table::Verdict v = policy_table::evaluate(policy.policy, n->data.nr, args);
+      int err = 0;
+      std::string path;
+      const char* rule = policy_table::string_at(policy.policy, v.rule);
+      if (v.action == policy_table::kKill) {
+        kill(static_cast<pid_t>(n->pid), SIGKILL);
+        err = EPERM;
+      } else if (v.action != policy_table::kAllow) {
+        err = v.action == policy_table::kTrap ? ENOSYS : v.errno_value;
+      } else if (v.entry_flags & policy_table::kEntryPaths) {
+        err = judge_boot_path(policy, *n, &path);
+        rule = "interpose/paths (at boot)";
+      }
+      // The target may have died and its id been reused while we read its memory.
+      if (err != 0 && ioctl(fd, SECCOMP_IOCTL_NOTIF_ID_VALID, &n->id) == 0) {
+        r->flags = 0;
+        r->error = -err;
+        a->denied.fetch_add(1, std::memory_order_relaxed);
+        log_boot_refusal(policy, *n, err, path, rule);
+      }
+    }
     ioctl(fd, SECCOMP_IOCTL_NOTIF_SEND, r);  // ENOENT: the task died meanwhile
     return true;
   }
@@ -93,16 +197,16 @@ struct Notifier {
 
 // Serves the remaining users of the filter (background processes the program
 // left running) after the launcher is gone.
-void hand_over_to_background(int listener, arena::Header* a) {
+void hand_over_to_background(int listener, arena::Header* a, const BootPolicy& policy) {
   pollfd p{listener, POLLIN, 0};
   if (poll(&p, 1, 0) == 1 && (p.revents & POLLHUP) && !(p.revents & POLLIN)) return;  // nobody left
   const pid_t pid = fork();
   if (pid != 0) return;
   // Keep nothing of the user's open: a pipe reader waiting for EOF must get it.
   for (int fd = 0; fd < 1024; ++fd)
-    if (fd != listener) close(fd);
+    if (fd != listener && fd != policy.event_fd) close(fd);
   setsid();
-  Notifier n(listener);
+  Notifier n(listener, policy);
   for (;;) {
     pollfd q{listener, POLLIN, 0};
     if (poll(&q, 1, -1) < 0 && errno != EINTR) break;
@@ -164,9 +268,9 @@ int receive_listener(int sock) {
   return -1;
 }
 
-int serve_until_exit(pid_t child, int listener, arena::Header* a) {
+int serve_until_exit(pid_t child, int listener, arena::Header* a, const BootPolicy& policy) {
   const int pidfd = static_cast<int>(syscall(SYS_pidfd_open, child, 0));
-  Notifier n(listener);
+  Notifier n(listener, policy);
   int status = -1;
   bool listening = true;
   for (;;) {
@@ -187,7 +291,7 @@ int serve_until_exit(pid_t child, int listener, arena::Header* a) {
     }
   }
   close(pidfd);
-  if (listening) hand_over_to_background(listener, a);
+  if (listening) hand_over_to_background(listener, a, policy);
   close(listener);
   return status;
 }

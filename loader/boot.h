@@ -20,6 +20,9 @@
 #include <cstdint>
 
 #include "arena.h"
+#include "policy_table.h"
+
+#include <string>
 
 namespace interpose::loader {
 
@@ -37,10 +40,20 @@ bool install_boot_filter(const BootFilterSpec& spec, int sock);
 // Parent side: the listener the child sent, or -1.
 int receive_listener(int sock);
 
-// Serves boot notifications, counting them into the arena, until `child` exits;
-// returns its wait status (-1 on error).  If other processes still use the filter
-// then, a background process keeps serving them until they are gone.
-int serve_until_exit(pid_t child, int listener, arena::Header* arena);
+// What the boot server enforces: the same compiled policy the runtimes apply
+// (its syscall rules, and its path rules for the calls that name a path), so
+// the boot of an image, or an image no runtime could enter, obeys it too.
+struct BootPolicy {
+  const policy_table::Header* policy = nullptr;  // nullptr: count only
+  std::string runtime;  // the runtime library, which the loader must be able to open
+  int event_fd = -1;    // --log: a JSON line per refusal
+};
+
+// Serves boot notifications, counting them into the arena (and applying the
+// policy), until `child` exits; returns its wait status (-1 on error).  If other
+// processes still use the filter then, a background process keeps serving them
+// until they are gone.
+int serve_until_exit(pid_t child, int listener, arena::Header* arena, const BootPolicy& policy = {});
 
 // execve(2) made with the cookie: the launcher's own exec of the program is not
 // one of the program's syscalls.

@@ -262,7 +262,13 @@ int launch(const LaunchOptions& o) {
     status = trace_until_exit(pid, a.header);
     if (status == -1) return kExitUsage;
   } else if (listener >= 0) {
-    status = serve_until_exit(pid, listener, a.header);
+    BootPolicy bp;
+    if (!o.policy.empty()) {
+      bp.policy = reinterpret_cast<const policy_table::Header*>(o.policy.data());
+      bp.runtime = o.runtime;
+      bp.event_fd = o.trace ? -1 : o.event_fd;
+    }
+    status = serve_until_exit(pid, listener, a.header, bp);
     if (status == -1) return kExitUsage;
   } else {
     while (waitpid(pid, &status, 0) < 0) {

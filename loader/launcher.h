@@ -25,6 +25,7 @@ struct LaunchOptions {
   SandboxOptions sandbox;
   bool landlock = true;             // the path rules are also a Landlock floor (landlock.h)
   int event_fd = -1;                // --log / --trace destination, handed to every runtime
+  bool trace = false;               // event_fd takes --trace lines (else --log's JSON)
   // Runs once the program has exited, before --stats is printed.
   std::function<void(arena::Header&)> at_exit;
 };

@@ -377,6 +377,7 @@ int run(int argc, char** argv) {
     }
   }
   o.sandbox = sb;
+  o.trace = log_path.empty() && !trace.empty();
   o.program = prog.path;
   o.argv = command;
   o.runtime = runtime;

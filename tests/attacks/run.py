@@ -68,6 +68,8 @@ def workdir_for(program, bin_dir, grader):
         shutil.copy(HERE / "py" / "attacklib.py", d / "attacklib.py")
     else:
         shutil.copy(bin_dir / program.stem, d / program.stem)
+    for lib in bin_dir.glob("*.so"):
+        shutil.copy(lib, d / lib.name)
     static = bin_dir / "static_socket"
     if static.exists():
         shutil.copy(static, d / "static_socket")
@@ -104,7 +106,7 @@ def main():
     bin_dir = pathlib.Path(a.bin)
     programs = sorted(p for p in (HERE / "py").glob("*.py") if p.name != "attacklib.py")
     programs += sorted((HERE / "c").glob("*.c"))
-    programs = [(p, "attack") for p in programs if p.stem != "static_socket"]
+    programs = [(p, "attack") for p in programs if p.stem not in ("static_socket", "early_lib")]
     programs += [(p, "benign") for p in sorted((HERE / "benign").glob("*.[pc]*"))]
     if a.only:
         programs = [(p, k) for p, k in programs if p.stem in a.only]
