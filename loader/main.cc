@@ -199,6 +199,9 @@ int run(int argc, char** argv) {
   g->add_option("--timeout", timeout, "Wall-clock limit, seconds: the whole process group is killed (status 124)")
       ->check(CLI::PositiveNumber);
   g->add_option("--workdir", workdir, "Run in DIR (the policy's ${WORKDIR}), with a private empty tmp");
+  bool no_landlock = false;
+  g->add_flag("--no-landlock", no_landlock,
+              "Apply the path rules in the runtime only, not also with Landlock in the kernel (docs/threat-model.md)");
   app.prefix_command();
   try {
     app.parse(argc, argv);
@@ -377,6 +380,7 @@ int run(int argc, char** argv) {
     }
   }
   o.sandbox = sb;
+  o.landlock = !no_landlock;
   o.trace = log_path.empty() && !trace.empty();
   o.program = prog.path;
   o.argv = command;

@@ -129,50 +129,105 @@ int enter_sandbox(const SandboxOptions& o, const char** what) {
   return 0;
 }
 
-int install_floor(const SandboxOptions& o, long (*seccomp_call)(long, long, void*, uint64_t), uint64_t cookie) {
-  if (!o.enabled) return 0;
-  constexpr uint32_t kNr = 0, kArch = 4, kArg0Lo = 16;
-  std::vector<sock_filter> f;
-  auto stmt = [&](uint16_t code, uint32_t k) { f.push_back(BPF_STMT(code, k)); };
-  auto ret_errno = [&](int e) { stmt(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (static_cast<uint32_t>(e) & SECCOMP_RET_DATA)); };
-  // Only x86-64 calls: an int 0x80 (i386) call would name other syscalls by the
-  // same numbers; the x32 ABI's numbers have bit 30 set.
-  stmt(BPF_LD | BPF_W | BPF_ABS, kArch);
-  f.push_back(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0));
-  stmt(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS);
-  stmt(BPF_LD | BPF_W | BPF_ABS, kNr);
-  f.push_back(BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x40000000u, 0, 1));
-  ret_errno(ENOSYS);
-  for (const policy::FloorEntry& e : o.floor) {
-    f.push_back(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, static_cast<uint32_t>(e.nr), 0, 1));
-    if (e.errno_value < 0) stmt(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS);
-    else ret_errno(e.errno_value);
-  }
-  if (o.floor_no_processes) {
-    for (long nr : {SYS_fork, SYS_vfork}) {
-      f.push_back(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, static_cast<uint32_t>(nr), 0, 1));
-      ret_errno(EPERM);
+namespace {
+
+// What the floor answers for one syscall number.
+struct FloorAction {
+  enum Kind : uint8_t { kAllow, kErrno, kKill, kCloneThreadsOnly, kNoKillMinusOne } kind = kAllow;
+  int errno_value = 0;
+  bool operator==(const FloorAction& o) const { return kind == o.kind && errno_value == o.errno_value; }
+};
+
+struct Range {
+  uint32_t first;  // numbers [first, next range's first) share the action
+  FloorAction action;
+};
+
+class Emitter {
+ public:
+  std::vector<sock_filter> prog;
+
+  void stmt(uint16_t code, uint32_t k) { prog.push_back(BPF_STMT(code, k)); }
+  void jump(uint16_t code, uint32_t k, uint8_t jt, uint8_t jf) { prog.push_back(BPF_JUMP(code, k, jt, jf)); }
+  void ret_errno(int e) { stmt(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (static_cast<uint32_t>(e) & SECCOMP_RET_DATA)); }
+
+  void leaf(const FloorAction& a) {
+    constexpr uint32_t kArg0Lo = 16;
+    switch (a.kind) {
+      case FloorAction::kAllow: stmt(BPF_RET | BPF_K, SECCOMP_RET_ALLOW); break;
+      case FloorAction::kErrno: ret_errno(a.errno_value); break;
+      case FloorAction::kKill: stmt(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS); break;
+      case FloorAction::kCloneThreadsOnly:
+        stmt(BPF_LD | BPF_W | BPF_ABS, kArg0Lo);
+        jump(BPF_JMP | BPF_JSET | BPF_K, 0x00010000 /* CLONE_THREAD */, 0, 1);
+        stmt(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+        ret_errno(EPERM);
+        break;
+      case FloorAction::kNoKillMinusOne:
+        // pid_t is 32 bits: however the 64-bit argument is written, -1 is
+        // 0xffffffff in its low half.
+        stmt(BPF_LD | BPF_W | BPF_ABS, kArg0Lo);
+        jump(BPF_JMP | BPF_JEQ | BPF_K, 0xffffffffu, 0, 1);
+        ret_errno(EPERM);
+        stmt(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+        break;
     }
+  }
+
+  // A balanced decision tree on the syscall number (in A) over ranges[lo, hi):
+  // log2(ranges) comparisons per syscall instead of one per listed number.
+  void tree(const std::vector<Range>& r, size_t lo, size_t hi) {
+    if (hi - lo == 1) {
+      leaf(r[lo].action);
+      return;
+    }
+    const size_t mid = lo + (hi - lo) / 2;
+    jump(BPF_JMP | BPF_JGE | BPF_K, r[mid].first, 0, 1);  // >= : the JA to the upper half
+    const size_t ja = prog.size();
+    stmt(BPF_JMP | BPF_JA, 0);
+    tree(r, lo, mid);
+    prog[ja].k = static_cast<uint32_t>(prog.size() - ja - 1);
+    tree(r, mid, hi);
+  }
+};
+
+}  // namespace
+
+std::vector<sock_filter> floor_program(const SandboxOptions& o) {
+  constexpr uint32_t kNr = 0, kArch = 4, kLimit = 1024;  // numbers past the table are allowed: the kernel has none
+  std::vector<FloorAction> by_nr(kLimit);
+  for (const policy::FloorEntry& e : o.floor)
+    if (e.nr >= 0 && e.nr < static_cast<long>(kLimit))
+      by_nr[static_cast<size_t>(e.nr)] =
+          e.errno_value < 0 ? FloorAction{FloorAction::kKill, 0} : FloorAction{FloorAction::kErrno, e.errno_value};
+  if (o.floor_no_processes) {
+    by_nr[SYS_fork] = by_nr[SYS_vfork] = FloorAction{FloorAction::kErrno, EPERM};
     // clone3's flags are behind a pointer, which a filter cannot read: ENOSYS
     // makes libc fall back to clone, whose flags it can.
-    f.push_back(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_clone3, 0, 1));
-    ret_errno(ENOSYS);
-    f.push_back(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_clone, 0, 4));
-    stmt(BPF_LD | BPF_W | BPF_ABS, kArg0Lo);
-    f.push_back(BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, 0x00010000 /* CLONE_THREAD */, 0, 1));
-    stmt(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
-    ret_errno(EPERM);
-    stmt(BPF_LD | BPF_W | BPF_ABS, kNr);  // reached only by the clone jump's "no"
+    by_nr[SYS_clone3] = FloorAction{FloorAction::kErrno, ENOSYS};
+    by_nr[SYS_clone] = FloorAction{FloorAction::kCloneThreadsOnly, 0};
   }
-  if (o.floor_kill_minus_one) {
-    // pid_t is 32 bits: however the 64-bit argument is written, -1 is
-    // 0xffffffff in its low half.
-    f.push_back(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_kill, 0, 3));
-    stmt(BPF_LD | BPF_W | BPF_ABS, kArg0Lo);
-    f.push_back(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0xffffffffu, 0, 1));
-    ret_errno(EPERM);
-  }
-  stmt(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+  if (o.floor_kill_minus_one && by_nr[SYS_kill].kind == FloorAction::kAllow)
+    by_nr[SYS_kill] = FloorAction{FloorAction::kNoKillMinusOne, 0};
+  std::vector<Range> ranges;
+  for (uint32_t nr = 0; nr < kLimit; ++nr)
+    if (ranges.empty() || !(ranges.back().action == by_nr[nr])) ranges.push_back({nr, by_nr[nr]});
+  Emitter e;
+  // Only x86-64 calls: an int 0x80 (i386) call would name other syscalls by the
+  // same numbers; the x32 ABI's numbers have bit 30 set.
+  e.stmt(BPF_LD | BPF_W | BPF_ABS, kArch);
+  e.jump(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0);
+  e.stmt(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS);
+  e.stmt(BPF_LD | BPF_W | BPF_ABS, kNr);
+  e.jump(BPF_JMP | BPF_JGE | BPF_K, 0x40000000u, 0, 1);
+  e.ret_errno(ENOSYS);
+  e.tree(ranges, 0, ranges.size());
+  return e.prog;
+}
+
+int install_floor(const SandboxOptions& o, long (*seccomp_call)(long, long, void*, uint64_t), uint64_t cookie) {
+  if (!o.enabled) return 0;
+  std::vector<sock_filter> f = floor_program(o);
   if (f.size() > BPF_MAXINSNS) return E2BIG;
   sock_fprog prog{static_cast<unsigned short>(f.size()), f.data()};
   const long r = seccomp_call(SECCOMP_SET_MODE_FILTER, 0, &prog, cookie);

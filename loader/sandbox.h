@@ -6,6 +6,7 @@
 // kernel itself.
 #pragma once
 
+#include <linux/filter.h>
 #include <sys/types.h>
 
 #include <cstdint>
@@ -47,6 +48,9 @@ std::vector<std::string> sandbox_environment(const SandboxOptions& o, char** env
 // Child side, after fork and before exec: session, limits, cwd, no new
 // privileges.  Returns 0 or an errno (and *what says which step).
 int enter_sandbox(const SandboxOptions& o, const char** what);
+
+// The seccomp floor as a classic BPF program (exposed for tests).
+std::vector<sock_filter> floor_program(const SandboxOptions& o);
 
 // Child side, the last step before exec: the seccomp floor.  `cookie_call`
 // makes the seccomp(2) call (with the boot filter's cookie when one is in).

@@ -188,7 +188,9 @@ struct ThreadBlock {
   uint64_t app_altstack_size;
   uint32_t app_altstack_flags;
   uint32_t pad0;
-  uint64_t reserved[13];
+  int32_t tid;                   // the thread's id, set with %gs (0: not known)
+  uint32_t pad1;
+  uint64_t reserved[12];
   uint8_t action[kCountedSyscalls];   // Action per syscall number, copied from the process's table
   uint32_t counts[kCountedSyscalls];  // folded into Header::retired before they can overflow
   uint8_t spare[INTERPOSE_TB_SIZE - 256 - kCountedSyscalls * 5];

@@ -60,7 +60,7 @@ inline uint64_t answer(interpose_frame* f, long result) {
 // The runtime answers in the kernel's place: a tracer learns of the call through
 // the marker (INTERPOSE_EMULATED_SYSCALL).
 uint64_t emulate(interpose_frame* f, long result) {
-  sys::call(INTERPOSE_EMULATED_SYSCALL, static_cast<long>(f->nr));
+  if (g_state.announce_emulated) sys::call(INTERPOSE_EMULATED_SYSCALL, static_cast<long>(f->nr));
   return answer(f, result);
 }
 
@@ -565,6 +565,7 @@ void setup_child_process(const ThreadBlock* parent) {
   b->app_altstack_flags = parent->app_altstack_flags;
   b->sigsys_blocked = parent->sigsys_blocked;
   g_state.threads = 1;
+  g_state.pid = sys::getpid();
   if (g_state.sud) install_sigsys_handler();
   setup_thread(b, false);
 }

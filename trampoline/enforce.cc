@@ -24,7 +24,7 @@ inline uint64_t act(interpose_frame* f, uint64_t action) {
 
 // The runtime answers in the kernel's place (see dispatch.cc's emulate()).
 uint64_t emulate(interpose_frame* f, long result) {
-  sys::call(INTERPOSE_EMULATED_SYSCALL, static_cast<long>(f->nr));
+  if (g_state.announce_emulated) sys::call(INTERPOSE_EMULATED_SYSCALL, static_cast<long>(f->nr));
   f->result = result;
   return act(f, INTERPOSE_ACTION_RETURN);
 }

@@ -24,6 +24,7 @@
 #include "state.h"
 #include "sys.h"
 #include "text.h"
+#include "thread.h"
 
 namespace interpose::hook::paths {
 
@@ -605,7 +606,9 @@ Outcome run(interpose_frame* f, const PathSyscall& ps, const pt::Header* h, Exec
     *result = -EPERM;
     return outcome;
   }
-  const Ctx c{h, sys::getpid(), sys::gettid(), d};
+  long pid, tid;
+  current_ids(&pid, &tid);
+  const Ctx c{h, pid, tid, d};
   // A call about a held fd (AT_EMPTY_PATH, fanotify_mark or utimensat without
   // a path): nothing to judge, the fd passed the rules when it was opened.
   if (empty_path_on_fd(f, ps) || ps.path < 0 || (f->call_args[ps.path] == 0 && (ps.op == Op::kUtimensat || ps.op == Op::kFanotify))) {
@@ -663,7 +666,8 @@ long getdents_filtered(const pt::Header* h, long nr, int fd, void* buf, unsigned
   if (sys::failed(n) || n == 0 || dir.buf[0] != '/') return run();
   dir.len = static_cast<size_t>(n);
   dir.buf[dir.len] = '\0';
-  const long pid = sys::getpid(), tid = sys::gettid();
+  long pid, tid;
+  current_ids(&pid, &tid);
   path_text::canonical_proc(&dir, pid, tid);
   const pt::PathVerdict v = pt::match_path(h, dir.buf, dir.len);
   if ((v.kind == pt::kPathReadOnly || v.kind == pt::kPathReadWrite) && !v.deeper) return run();

@@ -36,6 +36,10 @@ struct State {
   bool trace = false;          // --trace: every call gets a line, with its result
   bool log_all = false;        // the policy logs every call
   int threads = 1;             // this process's live threads (the policy's thread limit)
+  long pid = 0;                // this process's id (set at start and in a fork child)
+  // Say so (INTERPOSE_EMULATED_SYSCALL) when the runtime answers a call itself:
+  // only while a tracer is attached, which is what the marker is for.
+  bool announce_emulated = true;
   // What a new image's environment must hold for the runtime to come back in it:
   // "LD_PRELOAD=" + the runtime's own path.
   char runtime_path[kMaxPath] = {};

@@ -73,6 +73,7 @@ void release_block(ThreadBlock* b) {
 void set_thread_block(ThreadBlock* b) {
   const long r = sys::arch_prctl(ARCH_SET_GS, reinterpret_cast<unsigned long>(b));
   INTERPOSE_CHECK(r == 0);
+  if (b != nullptr) b->tid = static_cast<int32_t>(sys::gettid());
 }
 
 ThreadBlock* adopt_current_thread() {

@@ -4,6 +4,7 @@
 #include "arena.h"
 #include "hookpath.h"
 #include "state.h"
+#include "sys.h"
 
 namespace interpose::hook {
 
@@ -32,5 +33,19 @@ void release_block(ThreadBlock* block);
 
 // Points this thread's %gs at block (nullptr: at nothing).
 void set_thread_block(ThreadBlock* block);
+
+// This process's and thread's ids without a syscall where the runtime knows
+// them: not in a vfork child (it runs on its parent's block and memory) nor on
+// the shared overflow block.
+inline void current_ids(long* pid, long* tid) {
+  const ThreadBlock* tb = current_block();
+  if (tb->vfork_depth != 0 || tb->borrowers != 0 || tb->index == 0 || tb->tid == 0 || g_state.pid == 0) {
+    *pid = sys::getpid();
+    *tid = sys::gettid();
+    return;
+  }
+  *pid = g_state.pid;
+  *tid = tb->tid;
+}
 
 }  // namespace interpose::hook

@@ -2,6 +2,9 @@
 // interpose the runtime has rewritten it, so the same loop measures the hook.
 #include <benchmark/benchmark.h>
 #include <cpuid.h>
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -27,6 +30,45 @@ void BM_enosys(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(raw_syscall0(450 + 40));
 }
 BENCHMARK(BM_enosys);
+
+// Calls that name a path, on a file in the working directory: under a policy
+// with path rules, the runtime judges the path and runs the call itself
+// (paths.cc), which is the policy's real per-call cost.
+const char* bench_file() {
+  static const char* name = [] {
+    const char* n = "interpose-bench.tmp";
+    const int fd = open(n, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd >= 0) close(fd);
+    return n;
+  }();
+  return name;
+}
+
+void BM_stat_file(benchmark::State& state) {
+  struct stat st;
+  const char* f = bench_file();
+  for (auto _ : state) benchmark::DoNotOptimize(syscall(SYS_newfstatat, AT_FDCWD, f, &st, 0));
+}
+BENCHMARK(BM_stat_file);
+
+void BM_open_close_file(benchmark::State& state) {
+  const char* f = bench_file();
+  for (auto _ : state) {
+    const long fd = syscall(SYS_openat, AT_FDCWD, f, O_RDONLY | O_CLOEXEC);
+    syscall(SYS_close, fd);
+  }
+}
+BENCHMARK(BM_open_close_file);
+
+// A call the student policy refuses: answered in user space, no kernel entry.
+// (Natively and under allow-all it makes a socket and closes it.)
+void BM_socket(benchmark::State& state) {
+  for (auto _ : state) {
+    const long fd = syscall(SYS_socket, AF_INET, SOCK_STREAM, 0);
+    if (fd >= 0) syscall(SYS_close, fd);
+  }
+}
+BENCHMARK(BM_socket);
 
 // A site's first call: a fresh site per iteration.  Natively and under zpoline
 // (rewritten at load) the same as any call; under lazypoline it is SUD's catch

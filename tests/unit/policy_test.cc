@@ -274,3 +274,54 @@ TEST(PathText, SubstituteLink) {
 
 }  // namespace
 }  // namespace interpose::hook::path_text
+
+#include "sandbox.h"
+#include "seccomp_check.h"
+
+namespace interpose::loader {
+namespace {
+
+uint32_t floor_says(const std::vector<sock_filter>& prog, long nr, uint64_t arg0 = 0, uint32_t arch = 0xc000003e) {
+  hook::SeccompData d{};
+  d.nr = static_cast<int32_t>(nr);
+  d.arch = arch;
+  d.args[0] = arg0;
+  return hook::run_bpf(reinterpret_cast<const hook::BpfInsn*>(prog.data()), prog.size(), d);
+}
+
+TEST(Floor, StudentFloorAnswersAsThePolicy) {
+  std::ifstream in(std::string(INTERPOSE_POLICIES_DIR) + "/student.json");
+  std::stringstream text;
+  text << in.rdbuf();
+  auto p = policy::parse(text.str(), "student");
+  ASSERT_TRUE(p) << p.error.message;
+  SandboxOptions o;
+  apply_policy_defaults(*p.value, &o);
+  const auto prog = floor_program(o);
+  EXPECT_LT(prog.size(), 400u);
+  constexpr uint32_t kAllow = 0x7fff0000u, kErrnoPerm = 0x00050001u, kKill = 0x80000000u;
+  EXPECT_EQ(floor_says(prog, SYS_read), kAllow);
+  EXPECT_EQ(floor_says(prog, SYS_getppid), kAllow);
+  EXPECT_EQ(floor_says(prog, SYS_socket), kErrnoPerm);
+  EXPECT_EQ(floor_says(prog, SYS_ptrace), kErrnoPerm);
+  EXPECT_EQ(floor_says(prog, SYS_io_uring_setup), kErrnoPerm);
+  EXPECT_EQ(floor_says(prog, SYS_fork), kErrnoPerm);
+  EXPECT_EQ(floor_says(prog, SYS_clone3), 0x00050000u | 38);               // ENOSYS: libc falls back to clone
+  EXPECT_EQ(floor_says(prog, SYS_clone, 0x3d0f00), kAllow);                // pthread_create's flags
+  EXPECT_EQ(floor_says(prog, SYS_clone, 0x01200011), kErrnoPerm);          // fork's
+  EXPECT_EQ(floor_says(prog, SYS_kill, 0xffffffffffffffffull), kErrnoPerm);
+  EXPECT_EQ(floor_says(prog, SYS_kill, 0x00000000ffffffffull), kErrnoPerm);
+  EXPECT_EQ(floor_says(prog, SYS_kill, 1234), kAllow);
+  EXPECT_EQ(floor_says(prog, SYS_openat), kAllow);          // the runtime's: paths are its job (and Landlock's)
+  EXPECT_EQ(floor_says(prog, SYS_read, 0, 0x40000003), kKill);  // i386
+  EXPECT_EQ(floor_says(prog, 0x40000000 + SYS_socket), 0x00050000u | 38);  // x32
+  // Every number answers as never_allowed says.
+  for (const policy::FloorEntry& e : o.floor) {
+    if (e.nr == SYS_kill || e.nr == SYS_clone) continue;
+    EXPECT_EQ(floor_says(prog, e.nr), e.errno_value < 0 ? kKill : (0x00050000u | static_cast<uint32_t>(e.errno_value)))
+        << e.nr;
+  }
+}
+
+}  // namespace
+}  // namespace interpose::loader
