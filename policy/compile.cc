@@ -148,6 +148,9 @@ Result<std::vector<uint8_t>> compile(const Policy& p, const Vars& vars) {
   auto flag = [&](long nr, uint8_t f) { entries[static_cast<size_t>(nr)].flags |= f; };
   if (p.max_processes >= 0 || p.max_threads >= 0)
     for (long nr : {__NR_clone, __NR_clone3, __NR_fork, __NR_vfork}) flag(nr, pt::kEntryProcess);
+  // A reaped child frees its place under the process limit.
+  if (p.max_processes > 0)
+    for (long nr : {__NR_wait4, __NR_waitid}) flag(nr, pt::kEntryProcess);
   // The student-style limits on signals and personality come with a path-ruled
   // (sandbox) policy; other policies leave them to their rules.
   if (p.paths_enabled) {

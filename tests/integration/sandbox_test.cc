@@ -189,6 +189,36 @@ TEST(Policy, DockerDefault) {
   EXPECT_EQ(r.out, "socket ok\nTrue\nunshare -1 1\npersonality -1 1\n");
 }
 
+TEST(Policy, ProcessAndThreadLimits) {
+  const std::string policy = write_policy(
+      "limits", R"({"defaultAction": "SCMP_ACT_ALLOW", "interpose": {"limits": {"processes": 2, "threads": 4}}})");
+  RunResult r = run({interpose_bin(), "--policy", policy, "--", "python3", "-c",
+                     "import os, threading, time\n"
+                     "kids = []\n"
+                     "for i in range(3):\n"
+                     "  try:\n"
+                     "    pid = os.fork()\n"
+                     "    if pid == 0:\n"
+                     "      time.sleep(0.3); os._exit(0)\n"
+                     "    kids.append(pid); print('forked', i)\n"
+                     "  except OSError as e: print('refused', i, e.errno)\n"
+                     "for k in kids: os.waitpid(k, 0)\n"
+                     "pid = os.fork()\n"
+                     "if pid == 0: os._exit(0)\n"
+                     "os.waitpid(pid, 0); print('reaped children free their places')\n"
+                     "ts = []\n"
+                     "for i in range(4):\n"
+                     "  try:\n"
+                     "    t = threading.Thread(target=time.sleep, args=(0.3,)); t.start(); ts.append(t); print('thread', i)\n"
+                     "  except RuntimeError: print('thread', i, 'refused')\n"
+                     "for t in ts: t.join()\n"
+                     "t = threading.Thread(target=print, args=('ended threads free theirs',)); t.start(); t.join()\n"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out,
+            "forked 0\nforked 1\nrefused 2 11\nreaped children free their places\nthread 0\nthread 1\nthread 2\n"
+            "thread 3 refused\nended threads free theirs\n");
+}
+
 TEST(Policy, StudentRefusesAProcessWithACatchableError) {
   const std::string wd = fresh_dir("wd");
   RunResult r = run({interpose_bin(), "--policy", "student", "--workdir", wd, "--", "python3", "-c",
