@@ -14,11 +14,16 @@
 
 /* ---- page 0 ---------------------------------------------------------------
  * [0, SLED_SIZE)          one entry per syscall number, all sliding to SLED_SIZE
+ *                         (prefixed nops, see INTERPOSE_SLED_CHUNK)
  * [SLED_SIZE, +blob)      the gate blob, interpose_entry first
  * [.., PAGE_ZERO_SIZE)    hlt: `call *%rax` with rax past the sled faults (SIGSEGV)
  */
 #define INTERPOSE_PAGE_ZERO_SIZE 4096
 #define INTERPOSE_SLED_SIZE 512
+/* The sled is made of 15-byte nops (14 operand-size prefixes and 0x90), each
+ * a valid instruction from any of its bytes: at most 35 of them run, where 512
+ * one-byte nops cost the lowest syscall numbers ~15 ns (measured; docs/performance.md). */
+#define INTERPOSE_SLED_CHUNK 15
 
 /* ---- the runtime's announcement ----------------------------------------------
  * As soon as its gate blob is in place, the runtime makes this (nonexistent, hence

@@ -167,6 +167,8 @@ inline constexpr size_t total_size(uint32_t capacity, bool profile = false, size
 enum Action : uint8_t {
   kActionExecute = 0,  // count it and run it: the fast path
   kActionSpecial = 1,  // dispatch_special decides
+  kActionAnswer = 2,   // answer -answer_errno[nr] without the kernel: the policy
+                       // refuses it whatever its arguments, with nothing to log
 };
 
 // Per thread; lives in the arena; %gs:0 holds its own address.  Everything the
@@ -193,7 +195,8 @@ struct ThreadBlock {
   uint64_t reserved[12];
   uint8_t action[kCountedSyscalls];   // Action per syscall number, copied from the process's table
   uint32_t counts[kCountedSyscalls];  // folded into Header::retired before they can overflow
-  uint8_t spare[INTERPOSE_TB_SIZE - 256 - kCountedSyscalls * 5];
+  uint16_t answer_errno[kCountedSyscalls];  // with kActionAnswer
+  uint8_t spare[INTERPOSE_TB_SIZE - 256 - kCountedSyscalls * 7];
 };
 
 inline constexpr uint32_t kCountFoldThreshold = 1u << 31;

@@ -499,9 +499,19 @@ void init_actions(bool all_special) {
       __NR_mremap,     __NR_madvise,
   };
   for (int nr : kSpecial) g_state.actions[nr] = arena::kActionSpecial;
-  if (g_state.policy != nullptr)
-    for (size_t nr = 0; nr < arena::kCountedSyscalls; ++nr)
-      if (policy_needs_special(static_cast<long>(nr))) g_state.actions[nr] = arena::kActionSpecial;
+  if (g_state.policy == nullptr) return;
+  for (size_t nr = 0; nr < arena::kCountedSyscalls; ++nr) {
+    if (!policy_needs_special(static_cast<long>(nr))) continue;
+    // Refused whatever its arguments, nothing to log, no special handling of
+    // its own: the fast path answers it (unless a tracer wants the marker).
+    const uint16_t e = policy_plain_errno(static_cast<long>(nr));
+    if (e != 0 && g_state.actions[nr] == arena::kActionExecute && !g_state.announce_emulated) {
+      g_state.actions[nr] = arena::kActionAnswer;
+      g_state.answer_errno[nr] = e;
+    } else {
+      g_state.actions[nr] = arena::kActionSpecial;
+    }
+  }
 }
 
 }  // namespace interpose::hook
@@ -522,7 +532,13 @@ extern "C" uint64_t interpose_dispatch(interpose_frame* f) {
   const uint64_t nr = f->nr;
   if (INTERPOSE_LIKELY(nr < interpose::arena::kCountedSyscalls)) {
     if (INTERPOSE_UNLIKELY(++tb->counts[nr] >= interpose::arena::kCountFoldThreshold)) fold_count(tb, nr);
-    if (INTERPOSE_LIKELY(tb->action[nr] == interpose::arena::kActionExecute)) return INTERPOSE_ACTION_EXECUTE;
+    const uint8_t action = tb->action[nr];
+    if (INTERPOSE_LIKELY(action == interpose::arena::kActionExecute)) return INTERPOSE_ACTION_EXECUTE;
+    if (action == interpose::arena::kActionAnswer) {
+      f->result = -static_cast<int64_t>(tb->answer_errno[nr]);
+      f->action = INTERPOSE_ACTION_RETURN;
+      return INTERPOSE_ACTION_RETURN;
+    }
   } else {
     tb->other_count++;
   }

@@ -166,6 +166,18 @@ bool policy_needs_special(long nr) {
   return r.cond_count != 0 || r.action != pt::kAllow || (r.flags & pt::kRuleLog);
 }
 
+uint16_t policy_plain_errno(long nr) {
+  const pt::Header* h = g_state.policy;
+  if (h == nullptr || nr < 0 || static_cast<uint64_t>(nr) >= pt::kSyscalls) return 0;
+  if (g_state.log_all || g_state.trace || __atomic_load_n(&g_state.event_fd, __ATOMIC_RELAXED) >= 0) return 0;
+  const pt::Entry& e = pt::entries(h)[nr];
+  if (e.flags != 0) return 0;
+  if (e.rule_count == 0)
+    return h->default_action == pt::kErrno && !(h->default_flags & pt::kRuleLog) ? h->default_errno : 0;
+  const pt::Rule& r = pt::rules(h)[e.rule_begin];
+  return r.cond_count == 0 && r.action == pt::kErrno && !(r.flags & pt::kRuleLog) ? r.errno_value : 0;
+}
+
 // Shared by enforce_policy and enforce_exec: the syscall rules, then the limits.
 // Returns true with *action set when the call is decided here.
 static bool judge_rules(interpose_frame* f, uint8_t* entry_flags, bool* log_it, uint64_t* action) {

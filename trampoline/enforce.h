@@ -15,6 +15,11 @@ namespace interpose::hook {
 // limits or paths to check.
 bool policy_needs_special(long nr);
 
+// The errno the policy answers `nr` with whatever its arguments and with
+// nothing else to do (no log, no limits, no paths), or 0: dispatch's fast path
+// answers these itself (arena::kActionAnswer).
+uint16_t policy_plain_errno(long nr);
+
 // True when the policy decided the call: *action is what the stub does (the
 // call refused, or run by the runtime in the program's place).  False: the
 // call goes on to dispatch_special's usual handling.

@@ -11,9 +11,19 @@ constexpr uint8_t kHlt = 0xf4;
 }  // namespace
 
 void build_page_zero(uint8_t* page, const uint8_t* blob, size_t size) {
-  // Single-byte nops: every offset is an instruction boundary, so a call to any
-  // syscall number slides to the blob.
-  for (size_t i = 0; i < kSledEnd; ++i) page[i] = 0x90;
+  // Every offset must be an instruction boundary, so that a call to any syscall
+  // number slides to the blob.  Single-byte nops would do, but the lowest
+  // numbers (read, write, ...) would then run ~500 of them (~15 ns).  A nop
+  // with operand-size prefixes in front is still a nop when entered at any of
+  // its prefixes: chunks of kSledChunk-1 prefixes and a nop execute at most
+  // kSledEnd/kSledChunk instructions from anywhere.  Laid out backwards from
+  // the blob, so the last chunk ends exactly where the blob begins.
+  for (size_t end = kSledEnd; end > 0;) {
+    const size_t begin = end > kSledChunk ? end - kSledChunk : 0;
+    for (size_t i = begin; i + 1 < end; ++i) page[i] = 0x66;
+    page[end - 1] = 0x90;
+    end = begin;
+  }
   size_t p = kSledEnd;
   for (size_t i = 0; i < size && p < INTERPOSE_PAGE_ZERO_SIZE; ++i) page[p++] = blob[i];
   for (; p < INTERPOSE_PAGE_ZERO_SIZE; ++p) page[p] = kHlt;

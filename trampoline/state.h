@@ -47,6 +47,7 @@ struct State {
   // What dispatch does per syscall number (arena::Action); each thread block gets
   // a copy, so the hot path reads it from the page it touches anyway.
   uint8_t actions[arena::kCountedSyscalls] = {};
+  uint16_t answer_errno[arena::kCountedSyscalls] = {};  // for kActionAnswer
 
   ProgramSigsys program_sigsys;
 
