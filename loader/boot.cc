@@ -17,11 +17,13 @@
 #include <fcntl.h>
 #include <sys/uio.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "bpf.h"
 #include "path_syscalls.h"
 #include "path_text.h"
 #include "policy_eval.h"
@@ -41,20 +43,23 @@ namespace interpose::loader {
 namespace {
 
 // seccomp_data offsets.
-constexpr uint32_t kArch = 4, kIpLo = 8, kIpHi = 12, kArg5Lo = 16 + 5 * 8, kArg5Hi = kArg5Lo + 4;
+constexpr uint32_t kNr = 0, kArch = 4, kIpLo = 8, kIpHi = 12, kArg5Lo = 16 + 5 * 8, kArg5Hi = kArg5Lo + 4;
 
 long cookie_call(long nr, long a1, long a2, long a3, uint64_t cookie) {
   return syscall(nr, a1, a2, a3, 0L, 0L, static_cast<long>(cookie));
 }
 
+}  // namespace
+
 // Lets through: syscalls made with the cookie (the launcher's own, between
-// installing the filter and exec), and syscalls from the runtime's gate pages
-// (page 0 from the sled's end on, and the session's gate page).  Everything else
-// -- the boot of an image, or an image without a runtime -- is the launcher's to
-// judge.
-std::vector<sock_filter> boot_filter(const BootFilterSpec& s) {
+// installing the filter and exec), syscalls from the runtime's gate pages (page
+// 0 from the sled's end on, and the session's gate page), and x86-64 calls whose
+// numbers the launcher has no need to see (spec.unseen).  Everything else -- the
+// boot of an image, or an image without a runtime -- is the launcher's to judge.
+std::vector<sock_filter> boot_filter_program(const BootFilterSpec& s) {
   const uint32_t gate_lo = static_cast<uint32_t>(s.gate_page), gate_hi = static_cast<uint32_t>(s.gate_page >> 32);
-  return {
+  bpf::Program p;
+  p.prog = {
       /*  0 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, kArch),
       /*  1 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 0, 14),           // -> 16 notify
       /*  2 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, kArg5Lo),
@@ -64,16 +69,41 @@ std::vector<sock_filter> boot_filter(const BootFilterSpec& s) {
       /*  6 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, kIpHi),
       /*  7 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 3),                            // -> 11 high page
       /*  8 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, kIpLo),
-      /*  9 */ BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, arena::kGateInPageZero, 0, 6),       // -> 16 notify
+      /*  9 */ BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, arena::kGateInPageZero, 0, 6),       // -> 16 judge
       /* 10 */ BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, INTERPOSE_PAGE_ZERO_SIZE, 5, 4),     // -> 16 / 15
-      /* 11 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, gate_hi, 0, 4),                      // -> 16 notify
+      /* 11 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, gate_hi, 0, 4),                      // -> 16 judge
       /* 12 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, kIpLo),
-      /* 13 */ BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, gate_lo, 0, 2),                      // -> 16 notify
+      /* 13 */ BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, gate_lo, 0, 2),                      // -> 16 judge
       /* 14 */ BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, gate_lo + INTERPOSE_PAGE_ZERO_SIZE, 1, 0),  // -> 16 / 15
       /* 15 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-      /* 16 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
   };
+  // 16: not the runtime's: by number.
+  const auto ranges = bpf::ranges_of(s.unseen);
+  if (std::find(s.unseen.begin(), s.unseen.end(), true) == s.unseen.end()) {
+    p.stmt(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF);
+    return p.prog;
+  }
+  p.stmt(BPF_LD | BPF_W | BPF_ABS, kArch);
+  p.jump(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0);
+  p.stmt(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF);
+  p.stmt(BPF_LD | BPF_W | BPF_ABS, kNr);
+  // Numbers past the table (and x32's, with bit 30) are seen.
+  p.jump(BPF_JMP | BPF_JGE | BPF_K, static_cast<uint32_t>(s.unseen.size()), 0, 1);
+  p.stmt(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF);
+  p.tree(ranges, 0, ranges.size(), [&p](bool unseen) {
+    p.stmt(BPF_RET | BPF_K, unseen ? SECCOMP_RET_ALLOW : SECCOMP_RET_USER_NOTIF);
+  });
+  return p.prog;
 }
+
+std::vector<bool> unseen_at_boot(const policy_table::Header* policy) {
+  std::vector<bool> unseen(policy_table::kSyscalls, false);
+  if (policy == nullptr) return unseen;
+  for (uint32_t nr = 0; nr < policy_table::kSyscalls; ++nr) unseen[nr] = policy_table::plainly_allowed(policy, nr);
+  return unseen;
+}
+
+namespace {
 
 void count(arena::Header* a, const seccomp_notif& n) {
   const long nr = n.data.arch == AUDIT_ARCH_X86_64 ? n.data.nr : -1;
@@ -228,7 +258,7 @@ void hand_over_to_background(int listener, arena::Header* a, const BootPolicy& p
 }  // namespace
 
 bool install_boot_filter(const BootFilterSpec& spec, int sock) {
-  std::vector<sock_filter> f = boot_filter(spec);
+  std::vector<sock_filter> f = boot_filter_program(spec);
   sock_fprog prog{static_cast<unsigned short>(f.size()), f.data()};
   if (spec.no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return false;
   // From here on every syscall without the cookie waits for the parent, which is

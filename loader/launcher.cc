@@ -134,8 +134,11 @@ long seccomp_with_cookie(long op, long flags, void* prog, uint64_t cookie) {
   return syscall(SYS_seccomp, op, flags, prog, 0L, 0L, static_cast<long>(cookie));
 }
 
-[[noreturn]] void exec_child(const LaunchOptions& o, const Arena& a, int report_fd, int boot_sock,
-                             const BootFilterSpec& boot) {
+// Sets up the program's process (sandbox, arena, environment) and execs it; on
+// failure returns what went wrong.  In a forked child (then `cookie` syscalls
+// only once the boot filter is in), or in the launcher itself (exec in place).
+ExecReport exec_program(const LaunchOptions& o, const Arena& a, int boot_sock, const BootFilterSpec& boot,
+                        uint64_t* cookie_out) {
   ExecReport report{};
   int& err = report.err;
   const char* what = "";
@@ -193,9 +196,28 @@ long seccomp_with_cookie(long op, long flags, void* prog, uint64_t cookie) {
     err = static_cast<int>(-r == 0 ? EINVAL : (r < 0 ? errno : EINVAL));
   }
   for (size_t i = 0; what[i] != '\0' && i + 1 < sizeof report.what; ++i) report.what[i] = what[i];
+  *cookie_out = cookie;
+  return report;
+}
+
+[[noreturn]] void exec_child(const LaunchOptions& o, const Arena& a, int report_fd, int boot_sock,
+                             const BootFilterSpec& boot) {
+  uint64_t cookie = 0;
+  const ExecReport report = exec_program(o, a, boot_sock, boot, &cookie);
   syscall(SYS_write, report_fd, &report, sizeof report, 0L, 0L, static_cast<long>(cookie));
   syscall(SYS_exit_group, kExitCannotExecute, 0L, 0L, 0L, 0L, static_cast<long>(cookie));
   _exit(kExitCannotExecute);
+}
+
+// The launcher's status for a program that could not be started.
+int report_failure(const LaunchOptions& o, ExecReport rep) {
+  rep.what[sizeof rep.what - 1] = '\0';
+  if (rep.what[0] != '\0') {
+    std::fprintf(stderr, "interpose: cannot set up the sandbox: %s: %s\n", rep.what, strerror(rep.err));
+    return kExitUsage;
+  }
+  std::fprintf(stderr, "interpose: %s: %s\n", o.program.c_str(), strerror(rep.err));
+  return rep.err == ENOENT ? kExitNotFound : kExitCannotExecute;
 }
 
 int exit_status_of(int status) {
@@ -213,14 +235,29 @@ int launch(const LaunchOptions& o) {
     std::fprintf(stderr, "interpose: %s\n", error.c_str());
     return kExitUsage;
   }
+  // The boot filter is there to judge calls by the policy and to count them: with
+  // neither to do it would only cost every image ~2 ms of round trips.
+  const auto* policy = o.policy.empty() ? nullptr : reinterpret_cast<const policy_table::Header*>(o.policy.data());
+  const bool boot_filter = o.config.mode != arena::kModePtrace && (o.count_every_call || policy != nullptr);
+  BootFilterSpec boot{o.config.gate_page, 0, geteuid() != 0,
+                      o.count_every_call ? std::vector<bool>() : unseen_at_boot(policy)};
+  // With no boot calls to serve, no sandbox to watch or clean up, and nothing to
+  // report at the end, a launcher process waiting for the program has nothing to
+  // do: become the program, as env(1) and nice(1) do.  That spares a fork and
+  // the wake-ups of a waiting parent (~2 ms per run here); the runtimes still
+  // share the arena, which the program's fd keeps alive.
+  if (o.config.mode != arena::kModePtrace && !boot_filter && !o.sandbox.enabled && o.stats_fd < 0 && !o.at_exit &&
+      !o.verbose) {
+    std::fflush(nullptr);
+    uint64_t cookie = 0;
+    return report_failure(o, exec_program(o, a, -1, boot, &cookie));
+  }
   int report[2], boot_sock[2] = {-1, -1};
   if (pipe2(report, O_CLOEXEC) != 0) {
     std::fprintf(stderr, "interpose: pipe: %s\n", strerror(errno));
     return kExitUsage;
   }
-  const bool boot_filter = o.config.mode != arena::kModePtrace && o.boot_filter;
   if (boot_filter && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, boot_sock) != 0) boot_sock[0] = boot_sock[1] = -1;
-  BootFilterSpec boot{o.config.gate_page, 0, geteuid() != 0};
   if (getrandom(&boot.cookie, sizeof boot.cookie, 0) != sizeof boot.cookie) boot.cookie = 0x5eed5eed5eed5eedULL ^ getpid();
   std::fflush(nullptr);
   const pid_t pid = fork();
@@ -253,9 +290,13 @@ int launch(const LaunchOptions& o) {
   }
   if (o.verbose && o.config.mode != arena::kModePtrace)
     std::fprintf(stderr, "interpose: boot coverage: %s\n",
-                 listener >= 0 ? "a seccomp filter shows the launcher every syscall made before a runtime is ready"
-                               : "unavailable (seccomp user notification refused): syscalls before a runtime is "
-                                 "ready are not seen");
+                 !boot_filter ? "none needed (no policy to apply and no --stats to count before a runtime is ready)"
+                 : listener < 0
+                     ? "unavailable (seccomp user notification refused): syscalls before a runtime is ready are not seen"
+                 : o.count_every_call
+                     ? "a seccomp filter shows the launcher every syscall made before a runtime is ready"
+                     : "a seccomp filter shows the launcher every syscall made before a runtime is ready that the "
+                       "policy does not allow plainly");
 
   int status = 0;
   if (o.config.mode == arena::kModePtrace) {
@@ -287,15 +328,7 @@ int launch(const LaunchOptions& o) {
   do got = read(report[0], &rep, sizeof rep);
   while (got < 0 && errno == EINTR);
   close(report[0]);
-  if (got == static_cast<ssize_t>(sizeof rep)) {
-    rep.what[sizeof rep.what - 1] = '\0';
-    if (rep.what[0] != '\0') {
-      std::fprintf(stderr, "interpose: cannot set up the sandbox: %s: %s\n", rep.what, strerror(rep.err));
-      return kExitUsage;
-    }
-    std::fprintf(stderr, "interpose: %s: %s\n", o.program.c_str(), strerror(rep.err));
-    return rep.err == ENOENT ? kExitNotFound : kExitCannotExecute;
-  }
+  if (got == static_cast<ssize_t>(sizeof rep)) return report_failure(o, rep);
   if (g_timed_out) {
     std::fprintf(stderr, "interpose: timeout: %s ran longer than %g s; its process group was killed\n",
                  o.program.c_str(), *o.sandbox.timeout);
@@ -310,6 +343,8 @@ int launch(const LaunchOptions& o) {
                  "interpose: the runtime never started in %s (set-user-ID programs ignore LD_PRELOAD): "
                  "nothing was interposed\n",
                  o.program.c_str());
+  if (o.verbose && o.stats_fd != STDERR_FILENO && o.config.mode != arena::kModePtrace)
+    std::fputs(format_rewrite_summary(summary).c_str(), stderr);
   if (o.stats_fd >= 0) {
     const std::string text = format_stats(summary);
     size_t done = 0;

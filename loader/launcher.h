@@ -19,7 +19,7 @@ struct LaunchOptions {
   arena::Config config{};
   int stats_fd = -1;                // where --stats goes, -1 = nowhere
   bool verbose = false;
-  bool boot_filter = true;          // see boot.h
+  bool count_every_call = false;    // --stats: the boot filter shows the launcher every call (boot.h)
   std::vector<uint8_t> plan;        // k23 rewrite plan (plan.h), copied into the arena
   std::vector<uint8_t> policy;      // compiled policy (policy_table.h), copied into the arena
   SandboxOptions sandbox;

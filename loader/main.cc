@@ -397,6 +397,7 @@ int run(int argc, char** argv) {
                    (facts.sud ? uint32_t{arena::kFlagSudAvailable} : 0u) |
                    (o.policy.empty() ? 0u : uint32_t{arena::kFlagPolicy}) |
                    (!trace.empty() && log_path.empty() ? uint32_t{arena::kFlagTrace} : 0u);
+  o.count_every_call = !stats.empty();
   if (!stats.empty()) {
     if (stats == "-" || stats == "true" || stats == "1") {
       o.stats_fd = STDERR_FILENO;

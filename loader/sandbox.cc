@@ -16,6 +16,8 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "bpf.h"
+
 namespace interpose::loader {
 
 void apply_policy_defaults(const policy::Policy& p, SandboxOptions* o) {
@@ -138,17 +140,8 @@ struct FloorAction {
   bool operator==(const FloorAction& o) const { return kind == o.kind && errno_value == o.errno_value; }
 };
 
-struct Range {
-  uint32_t first;  // numbers [first, next range's first) share the action
-  FloorAction action;
-};
-
-class Emitter {
+class Emitter : public bpf::Program {
  public:
-  std::vector<sock_filter> prog;
-
-  void stmt(uint16_t code, uint32_t k) { prog.push_back(BPF_STMT(code, k)); }
-  void jump(uint16_t code, uint32_t k, uint8_t jt, uint8_t jf) { prog.push_back(BPF_JUMP(code, k, jt, jf)); }
   void ret_errno(int e) { stmt(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (static_cast<uint32_t>(e) & SECCOMP_RET_DATA)); }
 
   void leaf(const FloorAction& a) {
@@ -173,22 +166,6 @@ class Emitter {
         break;
     }
   }
-
-  // A balanced decision tree on the syscall number (in A) over ranges[lo, hi):
-  // log2(ranges) comparisons per syscall instead of one per listed number.
-  void tree(const std::vector<Range>& r, size_t lo, size_t hi) {
-    if (hi - lo == 1) {
-      leaf(r[lo].action);
-      return;
-    }
-    const size_t mid = lo + (hi - lo) / 2;
-    jump(BPF_JMP | BPF_JGE | BPF_K, r[mid].first, 0, 1);  // >= : the JA to the upper half
-    const size_t ja = prog.size();
-    stmt(BPF_JMP | BPF_JA, 0);
-    tree(r, lo, mid);
-    prog[ja].k = static_cast<uint32_t>(prog.size() - ja - 1);
-    tree(r, mid, hi);
-  }
 };
 
 }  // namespace
@@ -209,9 +186,7 @@ std::vector<sock_filter> floor_program(const SandboxOptions& o) {
   }
   if (o.floor_kill_minus_one && by_nr[SYS_kill].kind == FloorAction::kAllow)
     by_nr[SYS_kill] = FloorAction{FloorAction::kNoKillMinusOne, 0};
-  std::vector<Range> ranges;
-  for (uint32_t nr = 0; nr < kLimit; ++nr)
-    if (ranges.empty() || !(ranges.back().action == by_nr[nr])) ranges.push_back({nr, by_nr[nr]});
+  const auto ranges = bpf::ranges_of(by_nr);
   Emitter e;
   // Only x86-64 calls: an int 0x80 (i386) call would name other syscalls by the
   // same numbers; the x32 ABI's numbers have bit 30 set.
@@ -221,7 +196,7 @@ std::vector<sock_filter> floor_program(const SandboxOptions& o) {
   e.stmt(BPF_LD | BPF_W | BPF_ABS, kNr);
   e.jump(BPF_JMP | BPF_JGE | BPF_K, 0x40000000u, 0, 1);
   e.ret_errno(ENOSYS);
-  e.tree(ranges, 0, ranges.size());
+  e.tree(ranges, 0, ranges.size(), [&e](const FloorAction& a) { e.leaf(a); });
   return e.prog;
 }
 

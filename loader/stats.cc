@@ -36,6 +36,21 @@ StatsSummary summarize(const arena::Header& h) {
   return s;
 }
 
+std::string format_rewrite_summary(const StatsSummary& s) {
+  char line[512];
+  std::snprintf(line, sizeof line,
+                "interpose: %llu process image(s) ran the runtime; %llu sites rewritten, left alone: "
+                "%llu red-zone, %llu cache-line, %llu outside known functions, %llu undecodable, %llu unreached\n",
+                static_cast<unsigned long long>(s.runtimes),
+                static_cast<unsigned long long>(s.sites_rewritten),
+                static_cast<unsigned long long>(s.sites_skipped[arena::kSkipRedZone]),
+                static_cast<unsigned long long>(s.sites_skipped[arena::kSkipCacheLine]),
+                static_cast<unsigned long long>(s.sites_skipped[arena::kSkipNoFunction]),
+                static_cast<unsigned long long>(s.sites_skipped[arena::kSkipUndecodable]),
+                static_cast<unsigned long long>(s.sites_skipped[arena::kSkipUnreached]));
+  return line;
+}
+
 std::string format_stats(const StatsSummary& s) {
   std::string out;
   char line[256];
@@ -59,17 +74,7 @@ std::string format_stats(const StatsSummary& s) {
                 static_cast<unsigned long long>(s.paths[arena::kPathPtrace]),
                 static_cast<unsigned long long>(s.paths[arena::kPathBoot]));
   out += line;
-  std::snprintf(line, sizeof line,
-                "interpose: %llu process image(s) ran the runtime; %llu sites rewritten, left alone: "
-                "%llu red-zone, %llu cache-line, %llu outside known functions, %llu undecodable, %llu unreached\n",
-                static_cast<unsigned long long>(s.runtimes),
-                static_cast<unsigned long long>(s.sites_rewritten),
-                static_cast<unsigned long long>(s.sites_skipped[arena::kSkipRedZone]),
-                static_cast<unsigned long long>(s.sites_skipped[arena::kSkipCacheLine]),
-                static_cast<unsigned long long>(s.sites_skipped[arena::kSkipNoFunction]),
-                static_cast<unsigned long long>(s.sites_skipped[arena::kSkipUndecodable]),
-                static_cast<unsigned long long>(s.sites_skipped[arena::kSkipUnreached]));
-  out += line;
+  out += format_rewrite_summary(s);
   if (s.degraded != 0) {
     std::snprintf(line, sizeof line, "interpose: %llu process image(s) ran without interposition\n",
                   static_cast<unsigned long long>(s.degraded));

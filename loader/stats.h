@@ -30,6 +30,9 @@ struct StatsSummary {
 StatsSummary summarize(const arena::Header& h);
 
 // The table as printed by --stats.
+// The line saying how many images ran the runtime and what was rewritten.
+std::string format_rewrite_summary(const StatsSummary& s);
+
 std::string format_stats(const StatsSummary& s);
 
 }  // namespace interpose::loader

@@ -1,5 +1,6 @@
 #include "module_scan.h"
 
+#include <emmintrin.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -65,6 +66,23 @@ bool function_of(const FdeIndex& index, uint64_t addr, FunctionRange* f, bool* g
 
 }  // namespace
 
+// glibc's memmem walks a two-byte needle one byte at a time; a module's text is
+// megabytes (python3: 6 MB) and this runs in every image's start-up, so compare
+// 16 positions at once: a byte 0f whose successor is 05.
+const uint8_t* find_syscall_pair(const uint8_t* p, const uint8_t* end) {
+  const __m128i op0 = _mm_set1_epi8(0x0f), op1 = _mm_set1_epi8(0x05);
+  while (end - p >= 17) {
+    const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 1));
+    const int mask = _mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(a, op0), _mm_cmpeq_epi8(b, op1)));
+    if (mask != 0) return p + __builtin_ctz(static_cast<unsigned>(mask));
+    p += 16;
+  }
+  for (; end - p >= 2; ++p)
+    if (p[0] == 0x0f && p[1] == 0x05) return p;
+  return nullptr;
+}
+
 bool module_contains(const ModuleImage& m, uintptr_t addr) {
   for (size_t i = 0; i < m.phnum; ++i) {
     const ElfW(Phdr)& p = m.phdr[i];
@@ -103,8 +121,7 @@ void scan_module(const ModuleImage& m, CandidateSink sink, void* ctx) {
     const uint8_t* cursor = seg.data;
     const uint8_t* const end = seg.data + seg.size;
     while (cursor + 1 < end) {
-      const auto* hit = static_cast<const uint8_t*>(
-          memmem(cursor, static_cast<size_t>(end - cursor), "\x0f\x05", 2));
+      const uint8_t* hit = find_syscall_pair(cursor, end);
       if (hit == nullptr) break;
       cursor = hit + 1;
       const uint64_t cand = seg.addr + static_cast<uint64_t>(hit - seg.data);

@@ -30,6 +30,9 @@ void scan_module(const ModuleImage& m, CandidateSink sink, void* ctx);
 // protection of its segment.
 Verdict judge_address(const ModuleImage& m, uint64_t site, int* prot);
 
+// The first byte pair 0f 05 in [p, end), or nullptr.
+const uint8_t* find_syscall_pair(const uint8_t* p, const uint8_t* end);
+
 // Whether addr lies in one of the module's loaded segments.
 bool module_contains(const ModuleImage& m, uintptr_t addr);
 

@@ -58,6 +58,19 @@ Verdict evaluate(const Header* h, long nr, const uint64_t args[6]) {
   return Verdict{h->default_action, h->default_flags, h->default_errno, h->default_name, 0};
 }
 
+bool plainly_allowed(const Header* h, long nr) {
+  if (h->flags & kLogAll) return false;
+  const bool default_plain = h->default_action == kAllow && !(h->default_flags & kRuleLog);
+  if (nr < 0 || static_cast<uint64_t>(nr) >= kSyscalls) return default_plain;
+  const Entry& e = entries(h)[nr];
+  if (e.flags != 0) return false;
+  if (e.rule_count == 0) return default_plain;
+  // The first rule decides only if it has no conditions; a conditional one
+  // makes the answer depend on the arguments.
+  const Rule& r = rules(h)[e.rule_begin];
+  return r.cond_count == 0 && r.action == kAllow && !(r.flags & kRuleLog);
+}
+
 bool glob_match(const char* p, size_t plen, const char* s, size_t slen) {
   size_t pi = 0, si = 0, star = static_cast<size_t>(-1), mark = 0;
   while (si < slen) {

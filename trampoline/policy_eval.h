@@ -20,6 +20,11 @@ struct Verdict {
 // The first rule for `nr` whose conditions all hold decides; else the default.
 Verdict evaluate(const Header* h, long nr, const uint64_t args[6]);
 
+// Whether every call of `nr` is allowed, whatever its arguments, with nothing
+// more to check (no path rules, limits or targets) and nothing to log: such
+// calls need not be seen one by one (the launcher's boot filter lets them pass).
+bool plainly_allowed(const Header* h, long nr);
+
 // What the path rules say about an absolute, normalised path.
 struct PathVerdict {
   uint8_t kind;     // PathKind, or 0 when no rule covers it

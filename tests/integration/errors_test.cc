@@ -116,9 +116,32 @@ TEST(Errors, WithoutSudFallsBackToPtrace) {
 TEST(Errors, VerboseSaysWhichModeRuns) {
   RunResult r = run({interpose_bin(), "--verbose", "--", "/bin/true"});
   EXPECT_EQ(r.status, 0);
-  EXPECT_NE(r.err.find("mode zpoline"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("mode lazypoline"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("page 0 can be mapped and SUD works"), std::string::npos) << r.err;
+  // At exit: what the lazy path rewrote (exit_group's site at least).
+  EXPECT_NE(r.err.find("ran the runtime; "), std::string::npos) << r.err;
+  r = run({interpose_bin(), "--verbose", "--mode", "zpoline", "--", "/bin/true"});
+  EXPECT_EQ(r.status, 0);
   EXPECT_NE(r.err.find("rewrote"), std::string::npos) << r.err;
+}
+
+// With nothing to serve, count or clean up afterwards, the launcher becomes the
+// program, as env(1) does: the program's parent is whoever ran interpose.  With
+// --stats it stays, as the program's parent, to print the counts at the end.
+TEST(Errors, LauncherExecsInPlaceWhenNothingIsLeftToDo) {
+  std::ifstream comm("/proc/self/comm");
+  std::string self;
+  std::getline(comm, self);
+  RunResult r = run({interpose_bin(), "--", "/bin/sh", "-c", "cat /proc/$PPID/comm; exit 3"});
+  EXPECT_EQ(r.status, 3);
+  EXPECT_EQ(r.out, self + "\n") << r.err;
+  r = run({interpose_bin(), "--stats=/dev/null", "--", "/bin/sh", "-c", "cat /proc/$PPID/comm; exit 3"});
+  EXPECT_EQ(r.status, 3);
+  EXPECT_EQ(r.out, "interpose\n") << r.err;
+  // A program that cannot be started is still reported by the launcher.
+  r = run({interpose_bin(), "--", "/nonexistent/program"});
+  EXPECT_EQ(r.status, 127);
+  EXPECT_NE(r.err.find("interpose: "), std::string::npos) << r.err;
 }
 
 }  // namespace

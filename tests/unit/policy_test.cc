@@ -209,6 +209,36 @@ TEST(Policy, StudentPolicyDecisions) {
   EXPECT_TRUE(eval(h, SYS_openat).entry_flags & pt::kEntryPaths);
 }
 
+// What the launcher's boot filter may let pass unseen: only calls every one of
+// which the policy allows with nothing to check or log.
+TEST(Policy, PlainlyAllowed) {
+  auto student = parse(read_file(std::string(INTERPOSE_POLICIES_DIR) + "/student.json"), "student");
+  ASSERT_TRUE(student) << student.error.message;
+  const auto bytes = compile_ok(*student.value);
+  const pt::Header* h = table(bytes);
+  EXPECT_TRUE(pt::plainly_allowed(h, SYS_read));
+  EXPECT_TRUE(pt::plainly_allowed(h, SYS_mmap));
+  EXPECT_FALSE(pt::plainly_allowed(h, SYS_openat));  // its path goes through the path rules
+  EXPECT_FALSE(pt::plainly_allowed(h, SYS_clone));   // the process limit
+  EXPECT_FALSE(pt::plainly_allowed(h, SYS_kill));    // its target is checked
+  EXPECT_FALSE(pt::plainly_allowed(h, SYS_socket));  // refused
+  auto trace = parse(read_file(std::string(INTERPOSE_POLICIES_DIR) + "/trace.json"), "trace");
+  ASSERT_TRUE(trace) << trace.error.message;
+  const auto tbytes = compile_ok(*trace.value);
+  EXPECT_FALSE(pt::plainly_allowed(table(tbytes), SYS_read)) << "the trace policy logs every call";
+  const auto cbytes = compile_ok(parse_ok(R"({
+    "defaultAction": "SCMP_ACT_ALLOW",
+    "syscalls": [
+      {"names": ["ioctl"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 1, "value": 21505, "op": "SCMP_CMP_EQ"}]},
+      {"names": ["ioctl"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1},
+      {"names": ["getppid"], "action": "SCMP_ACT_LOG"}
+    ]})"));
+  const pt::Header* c = table(cbytes);
+  EXPECT_FALSE(pt::plainly_allowed(c, SYS_ioctl)) << "its first rule has a condition";
+  EXPECT_FALSE(pt::plainly_allowed(c, SYS_getppid)) << "logged";
+  EXPECT_TRUE(pt::plainly_allowed(c, SYS_getpid)) << "the default allows it";
+}
+
 TEST(Policy, Sizes) {
   EXPECT_EQ(parse_size("2G"), uint64_t{2} << 30);
   EXPECT_EQ(parse_size("64m"), uint64_t{64} << 20);
@@ -275,6 +305,7 @@ TEST(PathText, SubstituteLink) {
 }  // namespace
 }  // namespace interpose::hook::path_text
 
+#include "boot.h"
 #include "sandbox.h"
 #include "seccomp_check.h"
 
@@ -321,6 +352,47 @@ TEST(Floor, StudentFloorAnswersAsThePolicy) {
     EXPECT_EQ(floor_says(prog, e.nr), e.errno_value < 0 ? kKill : (0x00050000u | static_cast<uint32_t>(e.errno_value)))
         << e.nr;
   }
+}
+
+// The boot filter: the runtime's gate and the launcher's cookie pass; from
+// anywhere else, what the policy allows plainly passes unseen unless every call
+// is to be counted (--stats), and the rest stops for the launcher.
+TEST(BootFilter, PlainCallsPassUnseen) {
+  std::ifstream in(std::string(INTERPOSE_POLICIES_DIR) + "/student.json");
+  std::stringstream text;
+  text << in.rdbuf();
+  auto p = policy::parse(text.str(), "student");
+  ASSERT_TRUE(p) << p.error.message;
+  auto bytes = policy::compile(*p.value, {"/work", "/tmp/private", "/opt/py", "/home/u"});
+  ASSERT_TRUE(bytes) << bytes.error.message;
+  const auto* h = reinterpret_cast<const policy_table::Header*>(bytes.value->data());
+  constexpr uint64_t kGate = 0x100000000000ull, kCookie = 0x1234567890abcdefull, kLibc = 0x7f0012345678ull;
+  constexpr uint32_t kAllow = 0x7fff0000u, kNotify = 0x7fc00000u;
+  auto says = [](const std::vector<sock_filter>& prog, long nr, uint64_t ip, uint64_t arg5 = 0,
+                 uint32_t arch = 0xc000003e) {
+    hook::SeccompData d{};
+    d.nr = static_cast<int32_t>(nr);
+    d.arch = arch;
+    d.instruction_pointer = ip;
+    d.args[5] = arg5;
+    return hook::run_bpf(reinterpret_cast<const hook::BpfInsn*>(prog.data()), prog.size(), d);
+  };
+  const auto judged = boot_filter_program(BootFilterSpec{kGate, kCookie, false, unseen_at_boot(h)});
+  EXPECT_EQ(says(judged, SYS_read, kLibc), kAllow);
+  EXPECT_EQ(says(judged, SYS_mmap, kLibc), kAllow);
+  EXPECT_EQ(says(judged, SYS_openat, kLibc), kNotify);  // a path to judge
+  EXPECT_EQ(says(judged, SYS_socket, kLibc), kNotify);  // refused: the launcher answers
+  EXPECT_EQ(says(judged, SYS_read, kLibc, 0, 0x40000003), kNotify);  // i386
+  EXPECT_EQ(says(judged, 0x40000000 + SYS_read, kLibc), kNotify);  // x32
+  EXPECT_EQ(says(judged, 600, kLibc), kNotify);  // past the table
+  EXPECT_EQ(says(judged, SYS_socket, kGate + 0x10), kAllow);  // the runtime's gate: judged by the runtime
+  EXPECT_EQ(says(judged, SYS_socket, kLibc, kCookie), kAllow);
+  const auto counted = boot_filter_program(BootFilterSpec{kGate, kCookie, false, {}});
+  EXPECT_EQ(says(counted, SYS_read, kLibc), kNotify);
+  EXPECT_EQ(says(counted, SYS_read, kGate + 0x10), kAllow);
+  // No policy: every number may pass (the launcher then installs no filter at all).
+  const auto none = boot_filter_program(BootFilterSpec{kGate, kCookie, false, std::vector<bool>(512, true)});
+  EXPECT_EQ(says(none, SYS_socket, kLibc), kAllow);
 }
 
 }  // namespace
