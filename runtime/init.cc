@@ -278,26 +278,9 @@ bool map_policy(const arena::Header* h) {
   sys::exit_group(INTERPOSE_EXIT_UNENFORCEABLE);
 }
 
-// Whether a tracer (ptrace) is attached: /proc/self/status's TracerPid.
-bool traced() {
-  const long fd = sys::openat(-100, "/proc/self/status", 0 /* O_RDONLY */);
-  if (sys::failed(fd)) return true;  // cannot tell: keep the markers
-  char buf[4096];
-  const long n = sys::read(static_cast<int>(fd), buf, sizeof buf - 1);
-  sys::close(static_cast<int>(fd));
-  if (n <= 0) return true;
-  buf[n] = '\0';
-  const char* at = strstr(buf, "TracerPid:");
-  if (at == nullptr) return true;
-  at += 10;
-  while (*at == ' ' || *at == '\t') ++at;
-  return *at != '0';
-}
-
 void init() {
   find_runtime_path();
   g_state.pid = sys::getpid();
-  g_state.announce_emulated = traced();
   const LaunchEnv env = take_launch_env(g_state.runtime_path);
   if (!map_arena(env.arena_fd)) {
     say(Text().str("interpose: cannot create the runtime's shared memory; running without interposition\n"));

@@ -4,6 +4,7 @@
 
 #include <atomic>
 
+#include "abi.h"
 #include "arena.h"
 #include "maps.h"
 #include "patch.h"
@@ -26,6 +27,27 @@ std::atomic<uint64_t> g_rewritten{0}, g_refused{0}, g_busy{0};
 // decoding (a small direct-mapped cache; collisions just decode again).
 constexpr size_t kRefusedSlots = 1024;
 uint64_t g_refused_sites[kRefusedSlots];
+
+// How often SUD has caught each site lately, to rewrite only those it catches
+// INTERPOSE_LAZY_TRAPS_BEFORE_REWRITE times (direct-mapped; a collision starts
+// the count again, and threads racing on a slot may lose a count: either only
+// delays a rewrite).
+struct TrapCount {
+  uint64_t site;
+  uint32_t hits;
+};
+constexpr size_t kCountSlots = 4096;
+TrapCount g_trap_counts[kCountSlots];
+
+bool due_for_rewrite(uint64_t site) {
+  TrapCount& c = g_trap_counts[(site >> 1) % kCountSlots];
+  if (__atomic_load_n(&c.site, __ATOMIC_RELAXED) != site) {
+    __atomic_store_n(&c.site, site, __ATOMIC_RELAXED);
+    __atomic_store_n(&c.hits, 1u, __ATOMIC_RELAXED);
+    return INTERPOSE_LAZY_TRAPS_BEFORE_REWRITE <= 1;
+  }
+  return __atomic_add_fetch(&c.hits, 1u, __ATOMIC_RELAXED) >= INTERPOSE_LAZY_TRAPS_BEFORE_REWRITE;
+}
 
 // /proc/self/maps, read in signal context.
 char g_maps[1 << 18];
@@ -63,6 +85,7 @@ void register_module(const rewriter::ModuleImage& m) {
 void lazy_rewrite_site(uint64_t site) {
   if (!rewriter::fits_cache_line(site) || g_state.sites.contains(site)) return;
   if (g_refused_sites[(site >> 1) % kRefusedSlots] == site) return;
+  if (!due_for_rewrite(site)) return;
   if (g_patching.exchange(1, std::memory_order_acquire) != 0) {
     g_busy.fetch_add(1, std::memory_order_relaxed);
     return;

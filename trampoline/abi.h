@@ -33,6 +33,14 @@
  * own: every later syscall from there is the runtime's, every other one the
  * program's (dispatched, or before SUD is armed seen by the launcher's boot
  * filter). */
+/* Lazy rewriting (lazypoline, k23 off-profile): a site is rewritten on the
+ * SIGSYS that catches it for the Nth time, not the first.  A SUD round trip
+ * costs ~5 us here, a rewrite ~50 us in a real program (the function's decode,
+ * two mprotects, a copy-on-write fault at ~10 us each): sites called a few
+ * times -- most of a program's start-up -- are cheaper left to SUD, and a hot
+ * site pays N-1 traps once (ski rental). */
+#define INTERPOSE_LAZY_TRAPS_BEFORE_REWRITE 4
+
 #define INTERPOSE_READY_SYSCALL 0x494e54
 #define INTERPOSE_READY_MAGIC 0x7265616479 /* "ready" */
 /* When the runtime answers one of the program's syscalls itself, without the

@@ -26,6 +26,33 @@ namespace interpose::hook {
 
 State g_state;
 
+bool announce_emulated() {
+  uint8_t known = __atomic_load_n(&g_state.tracer_attached, __ATOMIC_RELAXED);
+  if (known == 0) {
+    known = 1;  // cannot tell: keep the markers
+    const long fd = sys::openat(-100 /* AT_FDCWD */, "/proc/self/status", 0 /* O_RDONLY */);
+    if (!sys::failed(fd)) {
+      // TracerPid is among the first lines; a small buffer keeps the hook's
+      // stack use small.
+      char buf[1024];
+      const long n = sys::read(static_cast<int>(fd), buf, sizeof buf - 1);
+      sys::close(static_cast<int>(fd));
+      static constexpr char kKey[] = "\nTracerPid:";
+      for (long i = 0; n > 0 && i + static_cast<long>(sizeof kKey) - 1 < n; ++i) {
+        size_t k = 0;
+        while (k + 1 < sizeof kKey && buf[i + static_cast<long>(k)] == kKey[k]) ++k;
+        if (k + 1 < sizeof kKey) continue;
+        long at = i + static_cast<long>(sizeof kKey) - 1;
+        while (at < n && (buf[at] == ' ' || buf[at] == '\t')) ++at;
+        if (at < n) known = buf[at] == '0' ? 2 : 1;
+        break;
+      }
+    }
+    __atomic_store_n(&g_state.tracer_attached, known, __ATOMIC_RELAXED);
+  }
+  return known == 1;
+}
+
 namespace {
 
 static_assert(offsetof(interpose_frame, action) == INTERPOSE_FRAME_ACTION);
@@ -60,7 +87,7 @@ inline uint64_t answer(interpose_frame* f, long result) {
 // The runtime answers in the kernel's place: a tracer learns of the call through
 // the marker (INTERPOSE_EMULATED_SYSCALL).
 uint64_t emulate(interpose_frame* f, long result) {
-  if (g_state.announce_emulated) sys::call(INTERPOSE_EMULATED_SYSCALL, static_cast<long>(f->nr));
+  if (announce_emulated()) sys::call(INTERPOSE_EMULATED_SYSCALL, static_cast<long>(f->nr));
   return answer(f, result);
 }
 
@@ -505,7 +532,7 @@ void init_actions(bool all_special) {
     // Refused whatever its arguments, nothing to log, no special handling of
     // its own: the fast path answers it (unless a tracer wants the marker).
     const uint16_t e = policy_plain_errno(static_cast<long>(nr));
-    if (e != 0 && g_state.actions[nr] == arena::kActionExecute && !g_state.announce_emulated) {
+    if (e != 0 && g_state.actions[nr] == arena::kActionExecute && !announce_emulated()) {
       g_state.actions[nr] = arena::kActionAnswer;
       g_state.answer_errno[nr] = e;
     } else {

@@ -4,6 +4,7 @@
 #include <linux/errno.h>
 #include <linux/sched.h>
 
+#include "dispatch.h"
 #include "events.h"
 #include "kernel_types.h"
 #include "paths.h"
@@ -24,7 +25,7 @@ inline uint64_t act(interpose_frame* f, uint64_t action) {
 
 // The runtime answers in the kernel's place (see dispatch.cc's emulate()).
 uint64_t emulate(interpose_frame* f, long result) {
-  if (g_state.announce_emulated) sys::call(INTERPOSE_EMULATED_SYSCALL, static_cast<long>(f->nr));
+  if (announce_emulated()) sys::call(INTERPOSE_EMULATED_SYSCALL, static_cast<long>(f->nr));
   f->result = result;
   return act(f, INTERPOSE_ACTION_RETURN);
 }

@@ -38,8 +38,9 @@ struct State {
   int threads = 1;             // this process's live threads (the policy's thread limit)
   long pid = 0;                // this process's id (set at start and in a fork child)
   // Say so (INTERPOSE_EMULATED_SYSCALL) when the runtime answers a call itself:
-  // only while a tracer is attached, which is what the marker is for.
-  bool announce_emulated = true;
+  // only while a tracer is attached, which is what the marker is for
+  // (announce_emulated() in dispatch.h: 0 not looked at yet, 1 yes, 2 no).
+  uint8_t tracer_attached = 0;
   // What a new image's environment must hold for the runtime to come back in it:
   // "LD_PRELOAD=" + the runtime's own path.
   char runtime_path[kMaxPath] = {};

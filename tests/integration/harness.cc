@@ -155,7 +155,11 @@ Interposed parse_stats(const std::string& text) {
     std::string first, second;
     if (line.rfind("interpose:", 0) == 0) {
       const auto p = line.find(" process image(s) ran the runtime");
-      if (p != std::string::npos) r.runtimes = std::stoull(line.substr(11, p - 11));
+      if (p != std::string::npos) {
+        r.runtimes = std::stoull(line.substr(11, p - 11));
+        const auto q = line.find("; ", p);
+        if (q != std::string::npos) r.sites_rewritten = std::stoull(line.substr(q + 2));
+      }
       continue;
     }
     if (!(ls >> first >> second)) continue;

@@ -40,6 +40,7 @@ struct Interposed {
   uint64_t sud = 0;                       // ... Syscall User Dispatch
   uint64_t ptraced = 0;                   // ... the launcher's tracer
   uint64_t boot = 0;                      // ... before a runtime: the launcher's seccomp filter
+  uint64_t sites_rewritten = 0;           // sites rewritten, at load or lazily
   uint64_t runtimes = 0;                  // process images that ran the runtime
   std::string stats_text;
 };

@@ -3,6 +3,7 @@
 // must fail, and the program must otherwise behave as it does natively.
 #include <gtest/gtest.h>
 
+#include "abi.h"
 #include "harness.h"
 
 namespace interpose::test {
@@ -78,6 +79,21 @@ TEST_P(Pitfalls, RewritingWhileThreadsRunTheSite) {
     EXPECT_GT(r.rewritten, 70000u) << "most calls went through sites rewritten under the threads' feet";
     EXPECT_GT(r.sud, 1000u) << "each site's first callers were caught by SUD";
   }
+}
+
+// The lazy modes rewrite a site on SUD's INTERPOSE_LAZY_TRAPS_BEFORE_REWRITE-th
+// catch of it: a site called fewer times stays on SUD (a rewrite costs ten
+// SUD round trips), one called more takes the rewritten path from then on.
+TEST_P(Pitfalls, LazyRewriteAfterEnoughTraps) {
+  if (GetParam() != "lazypoline" && GetParam() != "k23") GTEST_SKIP() << "no lazy rewriting in this mode";
+  constexpr int kN = INTERPOSE_LAZY_TRAPS_BEFORE_REWRITE;
+  Interposed few = interposed({program("lazy_threshold"), std::to_string(kN - 1)});
+  Interposed many = interposed({program("lazy_threshold"), std::to_string(kN + 10)});
+  ASSERT_EQ(few.result.status, 0) << few.result.out << few.result.err;
+  ASSERT_EQ(many.result.status, 0) << many.result.out << many.result.err;
+  EXPECT_EQ(many.sites_rewritten, few.sites_rewritten + 1) << few.stats_text << many.stats_text;
+  EXPECT_EQ(many.sud, few.sud + 1) << "the trap that rewrote it";
+  EXPECT_EQ(many.rewritten, few.rewritten + 10) << "the calls after the rewrite";
 }
 
 // Code created after start-up.

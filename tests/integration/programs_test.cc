@@ -32,9 +32,11 @@ class Programs : public ::testing::TestWithParam<std::string> {
       EXPECT_GT(hooked.boot, 0u) << "boot coverage";
       if (m == "sud") {
         EXPECT_EQ(hooked.rewritten, 0u);
-      } else {
+      } else if (m == "zpoline") {
         EXPECT_GT(hooked.rewritten, 0u) << hooked.stats_text;
       }
+      // The lazy modes rewrite only sites SUD catches often enough
+      // (Pitfalls.LazyRewriteAfterEnoughTraps): a short program may have none.
     }
     return hooked;
   }
