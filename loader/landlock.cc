@@ -32,6 +32,7 @@ constexpr uint64_t kReadRights = LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS
 struct Grant {
   std::string path;
   uint64_t rights;
+  unsigned char type = DT_UNKNOWN;  // from the directory entry, when the walk saw one
 };
 
 class Walker {
@@ -40,7 +41,7 @@ class Walker {
 
   // What the rules allow at `phys` (a physical path), entry by entry where
   // something below it is ruled differently.
-  void walk(const std::string& phys, int depth) {
+  void walk(const std::string& phys, int depth, unsigned char type = DT_DIR) {
     hook::path_text::Path p;
     if (phys.size() >= sizeof p.buf) return;
     p.len = phys.size();
@@ -50,24 +51,31 @@ class Walker {
     const pt::PathVerdict v = pt::match_path(h_, p.buf, p.len);
     const bool allowed = v.kind == pt::kPathReadOnly || v.kind == pt::kPathReadWrite;
     if (allowed && !v.deeper) {
-      grants_.push_back({phys, (v.kind == pt::kPathReadWrite ? handled_ : kReadRights) & handled_});
+      grants_.push_back({phys, (v.kind == pt::kPathReadWrite ? handled_ : kReadRights) & handled_, type});
       return;
     }
     if (!v.deeper || (!allowed && !v.ancestor) || depth > 24) return;
     // A readable directory with something ruled differently inside: it may be
     // listed (names only; the runtime leaves hidden names out), its entries
     // are granted one by one below.
-    if (allowed) grants_.push_back({phys, LANDLOCK_ACCESS_FS_READ_DIR & handled_});
+    if (allowed) grants_.push_back({phys, LANDLOCK_ACCESS_FS_READ_DIR & handled_, DT_DIR});
     DIR* d = opendir(phys.c_str());
     if (d == nullptr) return;
     while (dirent* e = readdir(d)) {
       const std::string name = e->d_name;
       if (name == "." || name == "..") continue;
       const std::string child = (phys == "/" ? "" : phys) + "/" + name;
-      struct stat st;
       // A symlink's target is judged by its own path; nothing to grant here.
-      if (lstat(child.c_str(), &st) != 0 || S_ISLNK(st.st_mode)) continue;
-      walk(child, depth + 1);
+      // The entry's type comes with it (d_type): one lstat per entry of /proc
+      // or a busy /tmp would cost thousands of syscalls per run.
+      if (e->d_type == DT_LNK) continue;
+      unsigned char type = e->d_type;
+      struct stat st;
+      if (type == DT_UNKNOWN) {
+        if (lstat(child.c_str(), &st) != 0 || S_ISLNK(st.st_mode)) continue;
+        type = S_ISDIR(st.st_mode) ? DT_DIR : DT_REG;
+      }
+      walk(child, depth + 1, type);
     }
     closedir(d);
   }
@@ -106,9 +114,10 @@ LandlockResult apply_landlock(const pt::Header* h, const std::string& extra_read
   for (const Grant& g : w.grants()) {
     const int fd = open(g.path.c_str(), O_PATH | O_CLOEXEC);
     if (fd < 0) continue;
-    struct stat st;
     uint64_t rights = g.rights;
-    if (fstat(fd, &st) == 0 && !S_ISDIR(st.st_mode)) rights &= kFileRights;
+    struct stat st;
+    if (g.type != DT_DIR && (g.type != DT_UNKNOWN || (fstat(fd, &st) == 0 && !S_ISDIR(st.st_mode))))
+      rights &= kFileRights;
     landlock_path_beneath_attr rule{rights, fd};
     if (syscall(SYS_landlock_add_rule, ruleset, LANDLOCK_RULE_PATH_BENEATH, &rule, 0) == 0) ++r.rules;
     close(fd);
