@@ -192,7 +192,13 @@ struct ThreadBlock {
   uint32_t pad0;
   int32_t tid;                   // the thread's id, set with %gs (0: not known)
   uint32_t pad1;
-  uint64_t reserved[12];
+  // Rewritten sites this thread has entered through lately, already checked
+  // against the process's site table (which lives in other pages): the wild-jump
+  // check of a hot site then reads only this page (kSiteCacheSlots, a power of
+  // 2; emptied whenever the block is claimed, since blocks pass between the
+  // processes of a run; not used in the shared overflow block 0).
+  uint64_t site_cache[8];
+  uint64_t reserved[4];
   uint8_t action[kCountedSyscalls];   // Action per syscall number, copied from the process's table
   uint32_t counts[kCountedSyscalls];  // folded into Header::retired before they can overflow
   uint16_t answer_errno[kCountedSyscalls];  // with kActionAnswer
@@ -200,6 +206,13 @@ struct ThreadBlock {
 };
 
 inline constexpr uint32_t kCountFoldThreshold = 1u << 31;
+inline constexpr size_t kSiteCacheSlots = sizeof(ThreadBlock::site_cache) / sizeof(uint64_t);
+static_assert((kSiteCacheSlots & (kSiteCacheSlots - 1)) == 0);
+static_assert(sizeof(ThreadBlock) == INTERPOSE_TB_SIZE);
+
+inline size_t site_cache_slot(uint64_t site) {
+  return static_cast<size_t>((site * 0x9E3779B97F4A7C15ULL) >> 61) & (kSiteCacheSlots - 1);
+}
 
 inline ThreadBlock* block_at(Header* h, uint32_t index) {
   return reinterpret_cast<ThreadBlock*>(reinterpret_cast<char*>(h) + h->header_size +

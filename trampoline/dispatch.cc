@@ -550,9 +550,16 @@ extern "C" uint64_t interpose_dispatch(interpose_frame* f) {
   ThreadBlock* tb = current_block();
   if (INTERPOSE_LIKELY(f->kind == INTERPOSE_KIND_REWRITTEN)) {
     // Only a rewritten site may enter page 0: anything else is a wild jump.
-    if (INTERPOSE_UNLIKELY(!g_state.sites.contains(return_address(f) - 2))) {
-      g_state.arena->wild_jumps.fetch_add(1, std::memory_order_relaxed);
-      return act(f, INTERPOSE_ACTION_FAULT);
+    // After every kernel exit each page touched costs a page walk here, so a
+    // site this thread came from lately is checked in its own block's page.
+    const uint64_t site = return_address(f) - 2;
+    uint64_t& cached = tb->site_cache[interpose::arena::site_cache_slot(site)];
+    if (INTERPOSE_UNLIKELY(cached != site || tb->index == 0)) {
+      if (INTERPOSE_UNLIKELY(!g_state.sites.contains(site))) {
+        g_state.arena->wild_jumps.fetch_add(1, std::memory_order_relaxed);
+        return act(f, INTERPOSE_ACTION_FAULT);
+      }
+      if (tb->index != 0) cached = site;
     }
   }
   tb->path_counts[f->kind & (interpose::arena::kPathCount - 1)]++;

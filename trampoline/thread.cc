@@ -15,6 +15,7 @@ ThreadBlock* init_block(ThreadBlock* b, uint32_t index) {
   b->self = b;
   b->magic = kBlockMagic;
   b->index = index;
+  for (uint64_t& c : b->site_cache) c = 0;
   for (size_t i = 0; i < arena::kCountedSyscalls; ++i) {
     b->action[i] = g_state.actions[i];
     b->answer_errno[i] = g_state.answer_errno[i];
