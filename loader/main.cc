@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "abi.h"
 #include "exit_codes.h"
 #include "launcher.h"
 #include "policy.h"
@@ -168,10 +169,15 @@ int run(int argc, char** argv) {
   app.add_flag("--stats{-}", stats,
                "Print how often each syscall was made, at exit: --stats to stderr, --stats=FILE to FILE");
   std::string profile_path;
-  uint64_t hot = 1;
+  // By default as often per process image as the lazy path waits before it
+  // rewrites a site: fewer calls are cheaper on SUD than a rewrite at load.
+  uint64_t hot = INTERPOSE_LAZY_TRAPS_BEFORE_REWRITE;
   app.add_option("--profile", profile_path,
                  "Rewrite the sites this profile (from interpose-profile) saw, and only those (implies --mode k23)");
-  app.add_option("--hot", hot, "With --profile: only sites hit at least N times (default 1)")->check(CLI::PositiveNumber);
+  app.add_option("--hot", hot,
+                 "With --profile: only sites hit at least N times per process image of the recording (default " +
+                     std::to_string(INTERPOSE_LAZY_TRAPS_BEFORE_REWRITE) + ")")
+      ->check(CLI::PositiveNumber);
   app.add_option("-m,--mode", mode,
                  "How syscalls are caught: auto (default: the fastest this machine allows), zpoline, "
                  "lazypoline, k23, sud, ptrace (see docs/modes.md)")
@@ -312,7 +318,7 @@ int run(int argc, char** argv) {
   if (!profile_path.empty() && choice.exit_code == 0) {
     choice.notice.clear();
     choice.reason = "with --profile: the " + std::to_string(plan.sites) + " profiled sites (hit at least " +
-                    std::to_string(hot) + " times) in " + std::to_string(plan.modules) +
+                    std::to_string(hot) + " times per image) in " + std::to_string(plan.modules) +
                     " modules are rewritten at load, SUD catches the rest";
   }
   if (choice.exit_code != 0) {

@@ -101,6 +101,7 @@ void Profile::merge(const Profile& other) {
   for (const auto& [m, sites] : other.modules_)
     for (const auto& [off, s] : sites) add(m, off, s);
   anonymous_ += other.anonymous_;
+  images_ += other.images_;
 }
 
 uint64_t Profile::total_hits() const {
@@ -121,6 +122,7 @@ std::string Profile::serialize() const {
   o << "# interpose profile: the syscall sites a program was seen to use (docs/profile-format.md).\n"
     << "# Written by interpose-profile; merge with `interpose-profile merge`, read with `interpose-profile show`.\n"
     << "interpose-profile " << kFormatVersion << "\n";
+  if (images_ != 0) o << "images " << images_ << "\n";
   size_t id = 0;
   for (const auto& [m, sites] : modules_) {
     o << "module " << id << " " << (m.build_id.empty() ? "-" : m.build_id) << " " << m.path << "\n";
@@ -142,7 +144,7 @@ Result<Profile> parse(std::string_view text, const std::string& name) {
   std::vector<Module> modules;
   std::set<Module> seen_modules;
   std::set<std::pair<size_t, uint64_t>> seen_sites;
-  bool header = false, anonymous = false;
+  bool header = false, anonymous = false, images = false;
   size_t line_no = 0, sites = 0;
   auto fail = [&](const std::string& what) {
     r.error.message = name + ":" + std::to_string(line_no) + ": " + what;
@@ -168,9 +170,10 @@ Result<Profile> parse(std::string_view text, const std::string& name) {
       uint64_t v;
       const std::string_view ver = next_word(&rest);
       if (!parse_u64(ver, &v) || !next_word(&rest).empty()) return fail("bad version line '" + std::string(line) + "'");
-      if (v != kFormatVersion)
-        return fail("profile format version " + std::string(ver) + " is not supported (this interpose reads version " +
-                    std::to_string(kFormatVersion) + "); record it again with interpose-profile");
+      if (v < kOldestFormatVersion || v > kFormatVersion)
+        return fail("profile format version " + std::string(ver) + " is not supported (this interpose reads versions " +
+                    std::to_string(kOldestFormatVersion) + " to " + std::to_string(kFormatVersion) +
+                    "); record it again with interpose-profile");
       header = true;
       continue;
     }
@@ -217,6 +220,12 @@ Result<Profile> parse(std::string_view text, const std::string& name) {
         return fail("the syscall counts add up to " + std::to_string(sum) + ", not the site's " + std::to_string(hits) +
                     " hits");
       p.add(modules[id], offset, s);
+    } else if (word == "images") {
+      uint64_t n;
+      if (images || !parse_u64(next_word(&rest), &n) || !next_word(&rest).empty())
+        return fail("bad images line (once, with one count)");
+      images = true;
+      p.add_images(n);
     } else if (word == "anonymous") {
       uint64_t n;
       if (anonymous || !parse_u64(next_word(&rest), &n) || !next_word(&rest).empty())
@@ -224,7 +233,7 @@ Result<Profile> parse(std::string_view text, const std::string& name) {
       anonymous = true;
       p.add_anonymous(n);
     } else {
-      return fail("unknown line '" + std::string(word) + "' (module, site or anonymous)");
+      return fail("unknown line '" + std::string(word) + "' (images, module, site or anonymous)");
     }
   }
   if (!header) {

@@ -12,7 +12,9 @@
 
 namespace interpose::profile {
 
-inline constexpr int kFormatVersion = 1;
+// Version 2 added `images`; version 1 files are still read (images unknown).
+inline constexpr int kFormatVersion = 2;
+inline constexpr int kOldestFormatVersion = 1;
 
 struct Module {
   std::string path;
@@ -32,6 +34,10 @@ class Profile {
   // Adds hits (merging with what is there).
   void add(const Module& m, uint64_t offset, const Site& site);
   void add_anonymous(uint64_t hits) { anonymous_ += hits; }
+  // Process images that ran the runtime while the hits were recorded (0: not
+  // known, a version 1 profile): hits per image say what a site costs an image.
+  void add_images(uint64_t n) { images_ += n; }
+  uint64_t images() const { return images_; }
   void merge(const Profile& other);
 
   // Modules in path order, each with its sites in offset order.
@@ -46,6 +52,7 @@ class Profile {
  private:
   std::map<Module, std::map<uint64_t, Site>> modules_;
   uint64_t anonymous_ = 0;
+  uint64_t images_ = 0;
 };
 
 // An error as a value: "NAME:LINE: what is wrong and what to do".

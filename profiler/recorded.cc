@@ -1,5 +1,6 @@
 #include "recorded.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "build_id.h"
@@ -33,6 +34,7 @@ Profile from_arena(arena::Header& h) {
   Profile p;
   arena::ProfileArea* a = arena::profile_area(&h);
   if (a == nullptr) return p;
+  p.add_images(h.runtimes_started.load());
   std::vector<Module> modules;
   const uint32_t n = std::min(a->module_count.load(), arena::kProfileModules);
   for (uint32_t i = 0; i < n; ++i) {
@@ -83,8 +85,12 @@ Plan make_plan(const Profile& p, uint64_t hot, const std::string& profile_name) 
       continue;
     }
     std::strncpy(e.module.path, m.path.c_str(), sizeof e.module.path - 1);
+    // Per process image of the recording: a site the average image calls
+    // fewer than `hot` times is cheaper left to the lazy path (whose own
+    // threshold rewrites it in an image that does call it often).
+    const uint64_t images = std::max<uint64_t>(p.images(), 1);
     for (const auto& [off, s] : sites)
-      if (s.hits >= hot) e.offsets.push_back(off);
+      if (s.hits >= hot * images) e.offsets.push_back(off);
     if (!e.offsets.empty()) entries.push_back(std::move(e));
   }
   size_t sites = 0;

@@ -20,8 +20,10 @@ struct Plan {
   std::vector<std::string> warnings;  // one line each: modules skipped, and why
 };
 
-// The sites hit at least `hot` times, per module, for modules whose file still
-// has the build-id the profile recorded (others are skipped with a warning).
+// The sites hit at least `hot` times per process image of the recording (per
+// run, for a profile that does not say how many images it saw), per module, for
+// modules whose file still has the build-id the profile recorded (others are
+// skipped with a warning).
 Plan make_plan(const Profile& p, uint64_t hot, const std::string& profile_name);
 
 }  // namespace interpose::profile

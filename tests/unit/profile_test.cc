@@ -59,6 +59,21 @@ TEST(Profile, MergeAddsHits) {
   EXPECT_EQ(a.modules().size(), 3u);
 }
 
+// Version 2 says how many process images ran while the hits were recorded; a
+// version 1 profile is still read, without that count.
+TEST(Profile, ImagesAreKeptAndMerged) {
+  EXPECT_EQ(parse(kGood, "v1").value->images(), 0u);
+  const std::string v2 = "interpose-profile 2\nimages 7\n" + std::string(kGood).substr(std::string(kGood).find("module"));
+  auto r = parse(v2, "v2");
+  ASSERT_TRUE(r) << r.error.message;
+  EXPECT_EQ(r.value->images(), 7u);
+  Profile m = *r.value;
+  m.merge(*r.value);
+  EXPECT_EQ(m.images(), 14u);
+  EXPECT_NE(m.serialize().find("\nimages 14\n"), std::string::npos) << m.serialize();
+  EXPECT_EQ(parse(m.serialize(), "again").value->images(), 14u);
+}
+
 // Malformed and hostile input: an error naming the file and line, never a crash
 // (the sanitizer build checks the "never").  Cases in data/profiles/bad.txt:
 //   === expected message fragment
@@ -106,6 +121,10 @@ TEST(Profile, PlanKeepsHotSitesOfUnchangedModules) {
   const auto* h = reinterpret_cast<const plan::Header*>(hot.bytes.data());
   EXPECT_EQ(h->magic, plan::kMagic);
   EXPECT_EQ(make_plan(p, 1, "x.prof").sites, 2u);
+  // Per process image of the recording: 10 hits over 5 images is 2 per image.
+  p.add_images(5);
+  EXPECT_EQ(make_plan(p, 2, "x.prof").sites, 1u);
+  EXPECT_EQ(make_plan(p, 3, "x.prof").sites, 0u);
 }
 
 }  // namespace
