@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "bpf.h"
+#include "sandbox.h"
 #include "path_syscalls.h"
 #include "path_text.h"
 #include "policy_eval.h"
@@ -51,48 +52,53 @@ long cookie_call(long nr, long a1, long a2, long a3, uint64_t cookie) {
 
 }  // namespace
 
-// Lets through: syscalls made with the cookie (the launcher's own, between
-// installing the filter and exec), syscalls from the runtime's gate pages (page
-// 0 from the sled's end on, and the session's gate page), and x86-64 calls whose
-// numbers the launcher has no need to see (spec.unseen).  Everything else -- the
-// boot of an image, or an image without a runtime -- is the launcher's to judge.
-std::vector<sock_filter> boot_filter_program(const BootFilterSpec& s) {
+void emit_boot_origin_check(bpf::Program& p, const BootFilterSpec& s) {
   const uint32_t gate_lo = static_cast<uint32_t>(s.gate_page), gate_hi = static_cast<uint32_t>(s.gate_page >> 32);
-  bpf::Program p;
-  p.prog = {
-      /*  0 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, kArch),
-      /*  1 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 0, 14),           // -> 16 notify
-      /*  2 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, kArg5Lo),
-      /*  3 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, static_cast<uint32_t>(s.cookie), 0, 2),  // -> 6
-      /*  4 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, kArg5Hi),
-      /*  5 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, static_cast<uint32_t>(s.cookie >> 32), 9, 0),  // -> 15 allow
-      /*  6 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, kIpHi),
-      /*  7 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 3),                            // -> 11 high page
-      /*  8 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, kIpLo),
-      /*  9 */ BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, arena::kGateInPageZero, 0, 6),       // -> 16 judge
-      /* 10 */ BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, INTERPOSE_PAGE_ZERO_SIZE, 5, 4),     // -> 16 / 15
-      /* 11 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, gate_hi, 0, 4),                      // -> 16 judge
-      /* 12 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, kIpLo),
-      /* 13 */ BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, gate_lo, 0, 2),                      // -> 16 judge
-      /* 14 */ BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, gate_lo + INTERPOSE_PAGE_ZERO_SIZE, 1, 0),  // -> 16 / 15
-      /* 15 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+  const std::vector<sock_filter> check = {
+      /*  0 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, kArg5Lo),
+      /*  1 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, static_cast<uint32_t>(s.cookie), 0, 2),  // -> 4
+      /*  2 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, kArg5Hi),
+      /*  3 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, static_cast<uint32_t>(s.cookie >> 32), 9, 0),  // -> 13 allow
+      /*  4 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, kIpHi),
+      /*  5 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 3),                            // -> 9 high page
+      /*  6 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, kIpLo),
+      /*  7 */ BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, arena::kGateInPageZero, 0, 6),       // -> 14 notify
+      /*  8 */ BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, INTERPOSE_PAGE_ZERO_SIZE, 5, 4),     // -> 14 / 13
+      /*  9 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, gate_hi, 0, 4),                      // -> 14 notify
+      /* 10 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, kIpLo),
+      /* 11 */ BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, gate_lo, 0, 2),                      // -> 14 notify
+      /* 12 */ BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, gate_lo + INTERPOSE_PAGE_ZERO_SIZE, 1, 0),  // -> 14 / 13
+      /* 13 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+      /* 14 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
   };
-  // 16: not the runtime's: by number.
-  const auto ranges = bpf::ranges_of(s.unseen);
-  if (std::find(s.unseen.begin(), s.unseen.end(), true) == s.unseen.end()) {
-    p.stmt(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF);
-    return p.prog;
-  }
+  p.prog.insert(p.prog.end(), check.begin(), check.end());
+}
+
+// Lets through: x86-64 calls whose numbers the launcher has no need to see
+// (spec.unseen), decided from the number alone first so that the kernel can
+// cache the answer for them; then syscalls made with the cookie (the
+// launcher's own, between installing the filter and exec) and syscalls from the
+// runtime's gate pages.  Everything else -- the boot of an image, or an image
+// without a runtime -- is the launcher's to judge.
+std::vector<sock_filter> boot_filter_program(const BootFilterSpec& s) {
+  bpf::Program p;
   p.stmt(BPF_LD | BPF_W | BPF_ABS, kArch);
   p.jump(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0);
-  p.stmt(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF);
-  p.stmt(BPF_LD | BPF_W | BPF_ABS, kNr);
-  // Numbers past the table (and x32's, with bit 30) are seen.
-  p.jump(BPF_JMP | BPF_JGE | BPF_K, static_cast<uint32_t>(s.unseen.size()), 0, 1);
-  p.stmt(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF);
-  p.tree(ranges, 0, ranges.size(), [&p](bool unseen) {
-    p.stmt(BPF_RET | BPF_K, unseen ? SECCOMP_RET_ALLOW : SECCOMP_RET_USER_NOTIF);
-  });
+  p.stmt(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF);  // i386 or x32 ABI: not the runtime's
+  std::vector<size_t> to_origin;
+  if (std::find(s.unseen.begin(), s.unseen.end(), true) != s.unseen.end()) {
+    p.stmt(BPF_LD | BPF_W | BPF_ABS, kNr);
+    // Numbers past the table (and x32's, with bit 30) are judged by origin.
+    p.jump(BPF_JMP | BPF_JGE | BPF_K, static_cast<uint32_t>(s.unseen.size()), 0, 1);
+    to_origin.push_back(p.jump_later());
+    const auto ranges = bpf::ranges_of(s.unseen);
+    p.tree(ranges, 0, ranges.size(), [&](bool unseen) {
+      if (unseen) p.stmt(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+      else to_origin.push_back(p.jump_later());
+    });
+  }
+  for (size_t ja : to_origin) p.land_here(ja);
+  emit_boot_origin_check(p, s);
   return p.prog;
 }
 
@@ -257,8 +263,12 @@ void hand_over_to_background(int listener, arena::Header* a, const BootPolicy& p
 
 }  // namespace
 
-bool install_boot_filter(const BootFilterSpec& spec, int sock) {
-  std::vector<sock_filter> f = boot_filter_program(spec);
+bool install_boot_filter(const BootFilterSpec& spec, int sock, const SandboxOptions* floor, bool* floor_in) {
+  std::vector<sock_filter> f;
+  if (floor != nullptr) f = floor_program(*floor, &spec);
+  const bool combined = floor != nullptr && f.size() <= BPF_MAXINSNS;
+  if (!combined) f = boot_filter_program(spec);  // the caller installs the floor on its own
+  if (floor_in != nullptr) *floor_in = false;
   sock_fprog prog{static_cast<unsigned short>(f.size()), f.data()};
   if (spec.no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return false;
   // From here on every syscall without the cookie waits for the parent, which is
@@ -281,6 +291,7 @@ bool install_boot_filter(const BootFilterSpec& spec, int sock) {
   memcpy(CMSG_DATA(c), &fd, sizeof fd);
   cookie_call(SYS_sendmsg, sock, reinterpret_cast<long>(&msg), 0, spec.cookie);
   cookie_call(SYS_close, fd, 0, 0, spec.cookie);
+  if (floor_in != nullptr) *floor_in = combined;
   return true;
 }
 

@@ -46,10 +46,25 @@ std::vector<bool> unseen_at_boot(const policy_table::Header* policy);
 // The filter itself (classic BPF for SECCOMP_SET_MODE_FILTER).
 std::vector<sock_filter> boot_filter_program(const BootFilterSpec& spec);
 
-// Child side, after fork and before exec: installs the filter and sends the
-// listener fd over `sock`.  Returns false (and sends nothing) if seccomp user
-// notification is not available; the program then runs without boot coverage.
-bool install_boot_filter(const BootFilterSpec& spec, int sock);
+// The part of it that judges a call by where it comes from, appended to `p`:
+// the cookie or the runtime's gate pages allow it, anything else stops for the
+// launcher (SECCOMP_RET_USER_NOTIF).  Shared with the sandbox's floor, which
+// puts it behind its own checks in one program (sandbox.h: floor_program).
+namespace bpf {
+class Program;
+}
+void emit_boot_origin_check(bpf::Program& p, const BootFilterSpec& spec);
+
+struct SandboxOptions;
+
+// Child side, after fork and before exec: installs the filter -- with the
+// sandbox's seccomp floor in the same program when `floor` is given and the
+// two fit in one (*floor_in says whether they did; if not, the caller installs
+// the floor on its own) -- and sends the listener fd over `sock`.  Returns
+// false (and installs and sends nothing) if seccomp user notification is not
+// available; the program then runs without boot coverage.
+bool install_boot_filter(const BootFilterSpec& spec, int sock, const SandboxOptions* floor = nullptr,
+                         bool* floor_in = nullptr);
 
 // Parent side: the listener the child sent, or -1.
 int receive_listener(int sock);

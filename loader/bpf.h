@@ -32,6 +32,12 @@ class Program {
   std::vector<sock_filter> prog;
 
   void stmt(uint16_t code, uint32_t k) { prog.push_back(BPF_STMT(code, k)); }
+  // A jump forward to a place not written yet: patch it with land_here().
+  size_t jump_later() {
+    prog.push_back(BPF_STMT(BPF_JMP | BPF_JA, 0));
+    return prog.size() - 1;
+  }
+  void land_here(size_t ja) { prog[ja].k = static_cast<uint32_t>(prog.size() - ja - 1); }
   void jump(uint16_t code, uint32_t k, uint8_t jt, uint8_t jf) { prog.push_back(BPF_JUMP(code, k, jt, jf)); }
 
   // A balanced decision tree on the syscall number (in A) over ranges[lo, hi):

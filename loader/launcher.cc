@@ -185,9 +185,13 @@ ExecReport exec_program(const LaunchOptions& o, const Arena& a, int boot_sock, c
   for (auto& s : args) argv.push_back(s.data());
   argv.push_back(nullptr);
   // Everything above allocates; below, after the filter, only cookie syscalls.
-  const bool filtered = err == 0 && boot_sock >= 0 && install_boot_filter(boot, boot_sock);
+  // The floor goes into the boot filter's program when there is one (one filter
+  // run per syscall instead of two); alone otherwise.
+  const SandboxOptions* floor = o.sandbox.enabled ? &o.sandbox : nullptr;
+  bool floor_in = false;
+  const bool filtered = err == 0 && boot_sock >= 0 && install_boot_filter(boot, boot_sock, floor, &floor_in);
   const uint64_t cookie = filtered ? boot.cookie : 0;
-  if (err == 0 && o.sandbox.enabled) {
+  if (err == 0 && o.sandbox.enabled && !floor_in) {
     err = install_floor(o.sandbox, seccomp_with_cookie, cookie);
     if (err != 0) what = "installing the seccomp floor";
   }

@@ -16,6 +16,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "boot.h"
 #include "bpf.h"
 
 namespace interpose::loader {
@@ -140,21 +141,39 @@ struct FloorAction {
   bool operator==(const FloorAction& o) const { return kind == o.kind && errno_value == o.errno_value; }
 };
 
+// What one range of numbers gets: the floor's answer and, in a program that
+// carries the boot filter too, whether the launcher needs to see such a call.
+struct Leaf {
+  FloorAction floor;
+  bool unseen = true;  // without a boot filter, nothing is to be seen
+  bool operator==(const Leaf& o) const { return floor == o.floor && unseen == o.unseen; }
+};
+
 class Emitter : public bpf::Program {
  public:
+  explicit Emitter(bool with_boot) : with_boot_(with_boot) {}
+  std::vector<size_t> to_origin;  // jumps to the boot filter's origin check
+
   void ret_errno(int e) { stmt(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (static_cast<uint32_t>(e) & SECCOMP_RET_DATA)); }
 
-  void leaf(const FloorAction& a) {
+  // A call the floor lets through: allowed, or judged by its origin.
+  void pass(bool unseen) {
+    if (unseen || !with_boot_) stmt(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+    else to_origin.push_back(jump_later());
+  }
+
+  void leaf(const Leaf& l) {
     constexpr uint32_t kArg0Lo = 16;
+    const FloorAction& a = l.floor;
     switch (a.kind) {
-      case FloorAction::kAllow: stmt(BPF_RET | BPF_K, SECCOMP_RET_ALLOW); break;
+      case FloorAction::kAllow: pass(l.unseen); break;
       case FloorAction::kErrno: ret_errno(a.errno_value); break;
       case FloorAction::kKill: stmt(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS); break;
       case FloorAction::kCloneThreadsOnly:
         stmt(BPF_LD | BPF_W | BPF_ABS, kArg0Lo);
-        jump(BPF_JMP | BPF_JSET | BPF_K, 0x00010000 /* CLONE_THREAD */, 0, 1);
-        stmt(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+        jump(BPF_JMP | BPF_JSET | BPF_K, 0x00010000 /* CLONE_THREAD */, 1, 0);
         ret_errno(EPERM);
+        pass(l.unseen);
         break;
       case FloorAction::kNoKillMinusOne:
         // pid_t is 32 bits: however the 64-bit argument is written, -1 is
@@ -162,32 +181,37 @@ class Emitter : public bpf::Program {
         stmt(BPF_LD | BPF_W | BPF_ABS, kArg0Lo);
         jump(BPF_JMP | BPF_JEQ | BPF_K, 0xffffffffu, 0, 1);
         ret_errno(EPERM);
-        stmt(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+        pass(l.unseen);
         break;
     }
   }
+
+ private:
+  bool with_boot_;
 };
 
 }  // namespace
 
-std::vector<sock_filter> floor_program(const SandboxOptions& o) {
+std::vector<sock_filter> floor_program(const SandboxOptions& o, const BootFilterSpec* boot) {
   constexpr uint32_t kNr = 0, kArch = 4, kLimit = 1024;  // numbers past the table are allowed: the kernel has none
-  std::vector<FloorAction> by_nr(kLimit);
+  std::vector<Leaf> by_nr(kLimit);
   for (const policy::FloorEntry& e : o.floor)
     if (e.nr >= 0 && e.nr < static_cast<long>(kLimit))
-      by_nr[static_cast<size_t>(e.nr)] =
+      by_nr[static_cast<size_t>(e.nr)].floor =
           e.errno_value < 0 ? FloorAction{FloorAction::kKill, 0} : FloorAction{FloorAction::kErrno, e.errno_value};
   if (o.floor_no_processes) {
-    by_nr[SYS_fork] = by_nr[SYS_vfork] = FloorAction{FloorAction::kErrno, EPERM};
+    by_nr[SYS_fork].floor = by_nr[SYS_vfork].floor = FloorAction{FloorAction::kErrno, EPERM};
     // clone3's flags are behind a pointer, which a filter cannot read: ENOSYS
     // makes libc fall back to clone, whose flags it can.
-    by_nr[SYS_clone3] = FloorAction{FloorAction::kErrno, ENOSYS};
-    by_nr[SYS_clone] = FloorAction{FloorAction::kCloneThreadsOnly, 0};
+    by_nr[SYS_clone3].floor = FloorAction{FloorAction::kErrno, ENOSYS};
+    by_nr[SYS_clone].floor = FloorAction{FloorAction::kCloneThreadsOnly, 0};
   }
-  if (o.floor_kill_minus_one && by_nr[SYS_kill].kind == FloorAction::kAllow)
-    by_nr[SYS_kill] = FloorAction{FloorAction::kNoKillMinusOne, 0};
+  if (o.floor_kill_minus_one && by_nr[SYS_kill].floor.kind == FloorAction::kAllow)
+    by_nr[SYS_kill].floor = FloorAction{FloorAction::kNoKillMinusOne, 0};
+  if (boot != nullptr)
+    for (uint32_t nr = 0; nr < kLimit; ++nr) by_nr[nr].unseen = nr < boot->unseen.size() && boot->unseen[nr];
   const auto ranges = bpf::ranges_of(by_nr);
-  Emitter e;
+  Emitter e(boot != nullptr);
   // Only x86-64 calls: an int 0x80 (i386) call would name other syscalls by the
   // same numbers; the x32 ABI's numbers have bit 30 set.
   e.stmt(BPF_LD | BPF_W | BPF_ABS, kArch);
@@ -196,7 +220,11 @@ std::vector<sock_filter> floor_program(const SandboxOptions& o) {
   e.stmt(BPF_LD | BPF_W | BPF_ABS, kNr);
   e.jump(BPF_JMP | BPF_JGE | BPF_K, 0x40000000u, 0, 1);
   e.ret_errno(ENOSYS);
-  e.tree(ranges, 0, ranges.size(), [&e](const FloorAction& a) { e.leaf(a); });
+  e.tree(ranges, 0, ranges.size(), [&e](const Leaf& l) { e.leaf(l); });
+  if (boot != nullptr) {
+    for (size_t ja : e.to_origin) e.land_here(ja);
+    emit_boot_origin_check(e, *boot);
+  }
   return e.prog;
 }
 

@@ -49,8 +49,15 @@ std::vector<std::string> sandbox_environment(const SandboxOptions& o, char** env
 // privileges.  Returns 0 or an errno (and *what says which step).
 int enter_sandbox(const SandboxOptions& o, const char** what);
 
-// The seccomp floor as a classic BPF program (exposed for tests).
-std::vector<sock_filter> floor_program(const SandboxOptions& o);
+struct BootFilterSpec;
+
+// The seccomp floor as a classic BPF program.  With `boot`, the boot filter's
+// judgement follows in the same program (boot.h): every call gets the stricter
+// of the two answers, as with two filters, but the kernel runs one program per
+// syscall instead of two, and a call both let through by its number alone
+// (most calls a policy allows plainly) is answered from the number, which the
+// kernel caches.
+std::vector<sock_filter> floor_program(const SandboxOptions& o, const BootFilterSpec* boot = nullptr);
 
 // Child side, the last step before exec: the seccomp floor.  `cookie_call`
 // makes the seccomp(2) call (with the boot filter's cookie when one is in).

@@ -395,5 +395,64 @@ TEST(BootFilter, PlainCallsPassUnseen) {
   EXPECT_EQ(says(none, SYS_socket, kLibc), kAllow);
 }
 
+// The floor and the boot filter in one program answer every call as the two
+// filters would together (the kernel takes the strictest answer of all
+// filters: the lowest action as a signed number), for the shipped policies.
+TEST(BootFilter, FloorAndBootInOneProgramAnswerAsTwoFilters) {
+  constexpr uint64_t kGate = 0x100000000000ull, kCookie = 0x1234567890abcdefull;
+  auto run = [](const std::vector<sock_filter>& prog, long nr, uint32_t arch, uint64_t ip, uint64_t arg0,
+                uint64_t arg5) {
+    hook::SeccompData d{};
+    d.nr = static_cast<int32_t>(nr);
+    d.arch = arch;
+    d.instruction_pointer = ip;
+    d.args[0] = arg0;
+    d.args[5] = arg5;
+    return hook::run_bpf(reinterpret_cast<const hook::BpfInsn*>(prog.data()), prog.size(), d);
+  };
+  auto strictest = [](uint32_t a, uint32_t b) {
+    constexpr uint32_t kActionFull = 0xffff0000u;
+    return static_cast<int32_t>(a & kActionFull) <= static_cast<int32_t>(b & kActionFull) ? a : b;
+  };
+  for (const char* name : {"student", "docker-default"}) {
+    std::ifstream in(std::string(INTERPOSE_POLICIES_DIR) + "/" + name + ".json");
+    std::stringstream text;
+    text << in.rdbuf();
+    auto p = policy::parse(text.str(), name);
+    ASSERT_TRUE(p) << p.error.message;
+    auto bytes = policy::compile(*p.value, {"/work", "/tmp/private", "/opt/py", "/home/u"});
+    ASSERT_TRUE(bytes) << bytes.error.message;
+    SandboxOptions o;
+    apply_policy_defaults(*p.value, &o);
+    const auto* h = reinterpret_cast<const policy_table::Header*>(bytes.value->data());
+    for (const bool counting : {false, true}) {
+      const BootFilterSpec spec{kGate, kCookie, false, counting ? std::vector<bool>() : unseen_at_boot(h)};
+      const auto floor = floor_program(o), boot = boot_filter_program(spec), both = floor_program(o, &spec);
+      ASSERT_LE(both.size(), size_t{BPF_MAXINSNS});
+      EXPECT_LT(both.size(), floor.size() + boot.size() + 16);
+      size_t checked = 0;
+      for (long nr = 0; nr < 1100; ++nr) {
+        for (const long n : {nr, 0x40000000 + nr}) {
+          for (const uint32_t arch : {0xc000003eu, 0x40000003u}) {
+            for (const uint64_t ip : std::initializer_list<uint64_t>{0x7f0012345678ull, kGate + 0x20, arena::kGateInPageZero + 8, 0x40}) {
+              for (const uint64_t arg0 : {uint64_t{0x3d0f00}, uint64_t{0x01200011}, ~uint64_t{0}, uint64_t{1234}}) {
+                for (const uint64_t arg5 : {uint64_t{0}, kCookie}) {
+                  if (n != nr && (arch != 0xc000003eu || arg0 != 1234)) continue;  // x32: a few suffice
+                  const uint32_t want = strictest(run(floor, n, arch, ip, arg0, arg5), run(boot, n, arch, ip, arg0, arg5));
+                  ASSERT_EQ(run(both, n, arch, ip, arg0, arg5), want)
+                      << name << " nr " << n << " arch " << std::hex << arch << " ip " << ip << " arg0 " << arg0
+                      << " arg5 " << arg5;
+                  ++checked;
+                }
+              }
+            }
+          }
+        }
+      }
+      EXPECT_GT(checked, 50000u);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace interpose::loader
