@@ -24,20 +24,12 @@
 #include <vector>
 
 #include "bpf.h"
-#include "sandbox.h"
 #include "path_syscalls.h"
 #include "path_text.h"
 #include "policy_eval.h"
+#include "sandbox.h"
+#include "seccomp_compat.h"
 #include "syscall_names.h"
-
-// Linux 6.6: the supervisor is woken on the caller's CPU, a third of the round
-// trip (Debian 12's headers predate it; values from the kernel's uapi).
-#ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
-#define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)
-#endif
-#ifndef SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP
-#define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (1UL << 0)
-#endif
 
 namespace interpose::loader {
 

@@ -51,10 +51,9 @@ class Program {
     }
     const size_t mid = lo + (hi - lo) / 2;
     jump(BPF_JMP | BPF_JGE | BPF_K, r[mid].first, 0, 1);  // >= : the JA to the upper half
-    const size_t ja = prog.size();
-    stmt(BPF_JMP | BPF_JA, 0);
+    const size_t upper = jump_later();
     tree(r, lo, mid, leaf);
-    prog[ja].k = static_cast<uint32_t>(prog.size() - ja - 1);
+    land_here(upper);
     tree(r, mid, hi, leaf);
   }
 };

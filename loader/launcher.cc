@@ -135,10 +135,11 @@ long seccomp_with_cookie(long op, long flags, void* prog, uint64_t cookie) {
 }
 
 // Sets up the program's process (sandbox, arena, environment) and execs it; on
-// failure returns what went wrong.  In a forked child (then `cookie` syscalls
-// only once the boot filter is in), or in the launcher itself (exec in place).
+// failure returns what went wrong.  In a forked child (then, once the boot
+// filter is in, only syscalls carrying *cookie, which it sets), or in the
+// launcher itself (exec in place: no boot filter, `cookie_out` may be nullptr).
 ExecReport exec_program(const LaunchOptions& o, const Arena& a, int boot_sock, const BootFilterSpec& boot,
-                        uint64_t* cookie_out) {
+                        uint64_t* cookie_out = nullptr) {
   ExecReport report{};
   int& err = report.err;
   const char* what = "";
@@ -200,7 +201,7 @@ ExecReport exec_program(const LaunchOptions& o, const Arena& a, int boot_sock, c
     err = static_cast<int>(-r == 0 ? EINVAL : (r < 0 ? errno : EINVAL));
   }
   for (size_t i = 0; what[i] != '\0' && i + 1 < sizeof report.what; ++i) report.what[i] = what[i];
-  *cookie_out = cookie;
+  if (cookie_out != nullptr) *cookie_out = cookie;
   return report;
 }
 
@@ -253,8 +254,7 @@ int launch(const LaunchOptions& o) {
   if (o.config.mode != arena::kModePtrace && !boot_filter && !o.sandbox.enabled && o.stats_fd < 0 && !o.at_exit &&
       !o.verbose) {
     std::fflush(nullptr);
-    uint64_t cookie = 0;
-    return report_failure(o, exec_program(o, a, -1, boot, &cookie));
+    return report_failure(o, exec_program(o, a, -1, boot));
   }
   int report[2], boot_sock[2] = {-1, -1};
   if (pipe2(report, O_CLOEXEC) != 0) {

@@ -145,20 +145,19 @@ struct FloorAction {
 // carries the boot filter too, whether the launcher needs to see such a call.
 struct Leaf {
   FloorAction floor;
-  bool unseen = true;  // without a boot filter, nothing is to be seen
+  bool unseen = true;  // only a program with the boot filter has calls to be seen
   bool operator==(const Leaf& o) const { return floor == o.floor && unseen == o.unseen; }
 };
 
 class Emitter : public bpf::Program {
  public:
-  explicit Emitter(bool with_boot) : with_boot_(with_boot) {}
   std::vector<size_t> to_origin;  // jumps to the boot filter's origin check
 
   void ret_errno(int e) { stmt(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (static_cast<uint32_t>(e) & SECCOMP_RET_DATA)); }
 
   // A call the floor lets through: allowed, or judged by its origin.
   void pass(bool unseen) {
-    if (unseen || !with_boot_) stmt(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+    if (unseen) stmt(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
     else to_origin.push_back(jump_later());
   }
 
@@ -185,9 +184,6 @@ class Emitter : public bpf::Program {
         break;
     }
   }
-
- private:
-  bool with_boot_;
 };
 
 }  // namespace
@@ -211,7 +207,7 @@ std::vector<sock_filter> floor_program(const SandboxOptions& o, const BootFilter
   if (boot != nullptr)
     for (uint32_t nr = 0; nr < kLimit; ++nr) by_nr[nr].unseen = nr < boot->unseen.size() && boot->unseen[nr];
   const auto ranges = bpf::ranges_of(by_nr);
-  Emitter e(boot != nullptr);
+  Emitter e;
   // Only x86-64 calls: an int 0x80 (i386) call would name other syscalls by the
   // same numbers; the x32 ABI's numbers have bit 30 set.
   e.stmt(BPF_LD | BPF_W | BPF_ABS, kArch);

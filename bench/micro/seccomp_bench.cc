@@ -23,14 +23,7 @@
 #include <string>
 #include <thread>
 
-// Linux 6.6: wake the supervisor on the caller's CPU (Debian 12's headers
-// predate it; values from the kernel's uapi).
-#ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
-#define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)
-#endif
-#ifndef SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP
-#define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (1UL << 0)
-#endif
+#include "seccomp_compat.h"
 
 namespace {
 
