@@ -11,18 +11,6 @@ bool equals(const char* s, size_t n, const char* lit) {
   return lit[i] == '\0';
 }
 
-size_t put_dec(char* out, long v) {
-  char tmp[24];
-  size_t n = 0;
-  unsigned long u = static_cast<unsigned long>(v);
-  do {
-    tmp[n++] = static_cast<char>('0' + u % 10);
-    u /= 10;
-  } while (u != 0);
-  for (size_t i = 0; i < n; ++i) out[i] = tmp[n - 1 - i];
-  return n;
-}
-
 // Appends the components of s[0, n) to out, normalising.
 bool append_components(const char* s, size_t n, Path* out) {
   size_t i = 0;
@@ -50,6 +38,18 @@ bool append_components(const char* s, size_t n, Path* out) {
 }
 
 }  // namespace
+
+size_t put_dec(char* out, long v) {
+  char tmp[24];
+  size_t n = 0;
+  unsigned long u = static_cast<unsigned long>(v);
+  do {
+    tmp[n++] = static_cast<char>('0' + u % 10);
+    u /= 10;
+  } while (u != 0);
+  for (size_t i = 0; i < n; ++i) out[i] = tmp[n - 1 - i];
+  return n;
+}
 
 long parse_number(const char* s, size_t n) {
   if (n == 0 || n > 10) return -1;

@@ -54,6 +54,9 @@ bool for_each_prefix(const Path& p, F&& ends) {
 // The number n in "/proc/self/fd/<n>" or "/proc/self/task/<t>/fd/<n>", or -1.
 long proc_self_fd(const char* path, size_t len);
 
+// Writes v (>= 0) in decimal at out, without a terminator; returns its length.
+size_t put_dec(char* out, long v);
+
 // Decimal value of s[0, n), or -1 if it is not a plain number.
 long parse_number(const char* s, size_t n);
 

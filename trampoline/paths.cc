@@ -68,24 +68,12 @@ long read_user_path(uint64_t addr, char* out, size_t* len) {
   return 0;
 }
 
-size_t put_dec(char* out, long v) {
-  char tmp[24];
-  size_t n = 0;
-  unsigned long u = static_cast<unsigned long>(v);
-  do {
-    tmp[n++] = static_cast<char>('0' + u % 10);
-    u /= 10;
-  } while (u != 0);
-  for (size_t i = 0; i < n; ++i) out[i] = tmp[n - 1 - i];
-  return n;
-}
-
 // "/proc/self/fd/<fd>" into out.
 void proc_fd_path(int fd, char* out) {
   const char head[] = "/proc/self/fd/";
   size_t n = 0;
   for (; head[n] != '\0'; ++n) out[n] = head[n];
-  n += put_dec(out + n, fd);
+  n += path_text::put_dec(out + n, fd);
   out[n] = '\0';
 }
 
