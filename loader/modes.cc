@@ -7,6 +7,7 @@
 
 #include <cstdio>
 
+#include "abi.h"
 #include "exit_codes.h"
 
 namespace interpose::loader {
@@ -73,8 +74,8 @@ ModeChoice choose_mode(const std::string& requested, const MachineFacts& facts, 
       // per image (python3's 6 MB of text: ~7 ms).  Both end up on the same
       // rewritten path for every hot site.
       c.mode = arena::kModeLazypoline;
-      c.reason = "chosen by --mode auto: page 0 can be mapped and SUD works; SUD catches each site once and it is "
-                 "rewritten then (no load-time scan)";
+      c.reason = "chosen by --mode auto: page 0 can be mapped and SUD works; SUD catches each site and rewrites it "
+                 "on its " + std::to_string(INTERPOSE_LAZY_TRAPS_BEFORE_REWRITE) + "th call (no load-time scan)";
     } else if (facts.sud) {
       c.mode = arena::kModeSud;
       c.notice = facts.page_zero_why + ": falling back to --mode sud";
@@ -103,8 +104,8 @@ ModeChoice choose_mode(const std::string& requested, const MachineFacts& facts, 
   }
   if (requested == "lazypoline") {
     c.mode = arena::kModeLazypoline;
-    c.reason = "asked for with --mode lazypoline: nothing is rewritten at load; SUD catches each site once and it is "
-               "rewritten then";
+    c.reason = "asked for with --mode lazypoline: nothing is rewritten at load; SUD catches each site and rewrites it "
+               "on its " + std::to_string(INTERPOSE_LAZY_TRAPS_BEFORE_REWRITE) + "th call";
     return c;
   }
   c.mode = arena::kModeK23;

@@ -249,7 +249,7 @@ void report(const ScanTotals& scan, const PatchTotals& patch, const PlanTotals& 
   } else if (g_state.mode == arena::kModeSud) {
     t.str(": every syscall through Syscall User Dispatch, nothing rewritten");
   } else {
-    t.str(": sites are rewritten the first time SUD catches them");
+    t.str(": a site is rewritten when SUD has caught it ").dec(INTERPOSE_LAZY_TRAPS_BEFORE_REWRITE).str(" times");
   }
   if (!g_state.sud) t.str("; SUD is not available, sites left alone are not interposed");
   t.ch('\n');

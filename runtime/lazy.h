@@ -1,5 +1,5 @@
-// Lazy rewriting (modes lazypoline and k23): a site is rewritten the first time
-// Syscall User Dispatch catches it.  The kernel reports the exact address of a
+// Lazy rewriting (modes lazypoline and k23): a site is rewritten when Syscall
+// User Dispatch catches it for the INTERPOSE_LAZY_TRAPS_BEFORE_REWRITE-th time.  The kernel reports the exact address of a
 // syscall it just saw, so there is no guessing which bytes are instructions; the
 // site still has to pass the red-zone and cache-line rules, which need its
 // function, found through the unwind info of its module.
