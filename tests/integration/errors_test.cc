@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 
 #include "harness.h"
@@ -66,6 +67,28 @@ TEST(Errors, Usage) {
   EXPECT_NE(r.out.find("interpose "), std::string::npos);
 }
 
+// The launcher with its runtime next to it, copied where an unprivileged user
+// can reach them: the build tree may lie under a directory only root may enter
+// (a clone in /root, say).
+std::string interpose_for_nobody() {
+  namespace fs = std::filesystem;
+  static std::string bin;
+  if (bin.empty()) {
+    const fs::path built = interpose_bin(), prefix = temp_path("install");
+    fs::create_directories(prefix / "bin");
+    fs::create_directories(prefix / "lib");
+    fs::copy_file(built, prefix / "bin" / "interpose", fs::copy_options::overwrite_existing);
+    fs::copy_file(built.parent_path().parent_path() / "lib" / "libinterpose.so", prefix / "lib" / "libinterpose.so",
+                  fs::copy_options::overwrite_existing);
+    for (const fs::path& p : {prefix, prefix / "bin", prefix / "lib", prefix / "bin" / "interpose",
+                             prefix / "lib" / "libinterpose.so"})
+      fs::permissions(p, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                             fs::perms::others_read | fs::perms::others_exec);
+    bin = prefix / "bin" / "interpose";
+  }
+  return bin;
+}
+
 std::vector<std::string> as_nobody(std::vector<std::string> argv) {
   std::vector<std::string> cmd = {"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"};
   cmd.insert(cmd.end(), argv.begin(), argv.end());
@@ -77,7 +100,7 @@ std::vector<std::string> as_nobody(std::vector<std::string> argv) {
 TEST(Errors, UnprivilegedFallsBackToSud) {
   if (geteuid() != 0) GTEST_SKIP() << "needs root to drop privileges";
   const std::string stats = temp_path("nobody-stats");
-  RunResult r = run(as_nobody({interpose_bin(), "--stats=" + stats, "--", "/bin/sh", "-c",
+  RunResult r = run(as_nobody({interpose_for_nobody(), "--stats=" + stats, "--", "/bin/sh", "-c",
                                "echo hi; ls / >/dev/null; /usr/bin/python3 -c 'import subprocess; subprocess.run([\"true\"])'"}));
   if (r.status == 127 && r.err.find("setpriv") != std::string::npos) GTEST_SKIP() << r.err;
   EXPECT_EQ(r.status, 0) << r.err;
@@ -90,7 +113,7 @@ TEST(Errors, UnprivilegedFallsBackToSud) {
   EXPECT_GT(s.boot, 10u) << s.stats_text;
   EXPECT_EQ(s.sud + s.boot, s.total);
   // Asking for page 0 explicitly is an error, with its own status.
-  r = run(as_nobody({interpose_bin(), "--mode", "zpoline", "--", "/bin/true"}));
+  r = run(as_nobody({interpose_for_nobody(), "--mode", "zpoline", "--", "/bin/true"}));
   EXPECT_EQ(r.status, 122) << r.err;
   EXPECT_EQ(lines(r.err), 1) << r.err;
 }
